@@ -1,0 +1,67 @@
+"""The ASGI application: ``create_app(settings)`` wires settings, database, templates, routes and middleware."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from events import __version__
+from events.database import create_engine, make_sessionmaker, write_engine
+from events.logs import configure_logging
+from events.routes import all_routes
+from events.secrets_store import resolve_secret_key
+from events.settings import Settings
+from events.web.errors import install_error_handlers, respond_outside_routing
+from events.web.middleware import BodySizeLimit, ErrorBoundary, Language, RequestLog, SecurityHeaders
+from events.web.templating import create_environment
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+) -> Starlette:
+    """The platform as an ASGI app. Tests may pass a ``sessionmaker`` bound to their own connection."""
+    settings = settings or Settings.from_env()
+    engine = create_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=10, headers={"User-Agent": f"Stedenband/{__version__}"}) as client:
+            app.state.http = client
+            yield
+        await engine.dispose()
+
+    middleware = [
+        Middleware(RequestLog),
+        Middleware(SecurityHeaders, https=settings.uses_https),
+        Middleware(
+            Language,
+            default=settings.default_language,
+            secure_cookie=settings.uses_https,
+            respond=respond_outside_routing,
+        ),
+        Middleware(ErrorBoundary, respond=respond_outside_routing),
+        Middleware(BodySizeLimit, max_body_size=settings.max_body_size, respond=respond_outside_routing),
+    ]
+    app = Starlette(routes=all_routes(), middleware=middleware, lifespan=lifespan)
+    install_error_handlers(app)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
+    app.state.write_sessionmaker = sessionmaker or make_sessionmaker(write_engine(engine))
+    app.state.templates = create_environment()
+    app.state.secret_key = resolve_secret_key(settings)
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for ``uvicorn --factory`` and the ``serve`` command's worker processes."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

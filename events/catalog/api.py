@@ -1,0 +1,169 @@
+"""The catalogue's read API under /api/v1: events, cities and categories as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from events.catalog.filters import parse_cursor, parse_filters, parse_limit
+from events.catalog.models import Category, City
+from events.catalog.presenters import EventView, present_event
+from events.catalog.queries import Catalogue, get_public_event, list_events, load_catalogue
+from events.i18n import LANGUAGE_CODES, pick_text
+from events.web.endpoints import now, with_transaction
+
+
+def _iso(moment: dt.datetime | None, timezone: str | None = None) -> str | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(ZoneInfo(timezone)) if timezone else moment).isoformat()
+
+
+def event_json(view: EventView) -> dict[str, Any]:
+    event = view.event
+    zone = event.timezone
+    venue = None
+    if view.venue is not None:
+        venue = {
+            "name": view.venue.name,
+            "address": view.venue.address,
+            "latitude": view.venue.latitude,
+            "longitude": view.venue.longitude,
+            "openstreetmap_url": view.venue.openstreetmap_url,
+            "amap_url": view.venue.amap_url,
+        }
+    recurrence = None
+    if event.rrule:
+        recurrence = {
+            "rule": event.rrule,
+            "exdates": [_iso(dt.datetime.fromisoformat(value), zone) for value in event.exdates],
+            "next_start": _iso(view.shown.start, zone),
+            "series_end": _iso(event.series_ends_at, zone),
+        }
+    return {
+        "id": str(event.id),
+        "slug": event.slug,
+        "language": view.language,
+        "title": view.title,
+        "summary": view.summary,
+        "description": view.description,
+        "translations": view.translations,
+        "category": view.category.slug,
+        "category_name": view.category.name,
+        "city": view.city.slug,
+        "city_name": view.city.name,
+        "office": view.office.slug,
+        "office_name": view.office.name,
+        "venue": venue,
+        "online": view.online,
+        "image": {"url": view.image_url, "alt": view.image_alt} if view.image_url else None,
+        "start": _iso(event.starts_at, zone),
+        "end": _iso(event.ends_at, zone),
+        "timezone": zone,
+        "all_day": event.all_day,
+        "times": [
+            {
+                "city_label": local.clock.label,
+                "timezone": local.clock.timezone,
+                "zone_abbreviation": local.zone_abbreviation,
+                "start": local.start.isoformat(),
+                "end": local.end.isoformat() if local.end else None,
+                "text": local.text,
+            }
+            for local in view.when
+        ],
+        "when": view.when_text,
+        "recurrence": recurrence,
+        "status": view.status.value,
+        "cancellation_reason": view.cancellation_reason or None,
+        "capacity": view.capacity,
+        "seats_left": view.seats_left,
+        "registration_open": view.registration_open,
+        "registration_state": view.registration.value,
+        "url": view.url,
+        "ics_url": view.ics_url,
+        "updated_at": _iso(event.updated_at),
+        "sequence": event.sequence,
+    }
+
+
+def city_json(city: City, language: str) -> dict[str, Any]:
+    return {
+        "slug": city.slug,
+        "name": pick_text(city.name, language),
+        "names": {code: city.name[code] for code in LANGUAGE_CODES if code in city.name},
+        "country": city.country,
+        "timezone": city.timezone,
+        "office_name": pick_text(city.office_name, language),
+    }
+
+
+def category_json(category: Category, language: str) -> dict[str, Any]:
+    return {
+        "slug": category.slug,
+        "name": pick_text(category.name, language),
+        "description": pick_text(category.description, language),
+        "names": {code: category.name[code] for code in LANGUAGE_CODES if code in category.name},
+    }
+
+
+def _present(request: Request, catalogue: Catalogue, events: list[Any]) -> list[dict[str, Any]]:
+    base_url = request.app.state.settings.base_url
+    language = request.state.language
+    return [
+        event_json(present_event(event, catalogue, language, now=now(request), base_url=base_url)) for event in events
+    ]
+
+
+def _json(body: object) -> JSONResponse:
+    response = JSONResponse(body)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@with_transaction
+async def api_events(request: Request, session: AsyncSession) -> Response:
+    catalogue = await load_catalogue(session)
+    filters = parse_filters(request.query_params, categories=catalogue.category_by_slug, cities=catalogue.city_by_slug)
+    limit = parse_limit(request.query_params)
+    cursor = parse_cursor(request.query_params)
+    page = await list_events(session, catalogue, filters, now=now(request), limit=limit, after=cursor)
+    return _json(
+        {
+            "items": _present(request, catalogue, page.events),
+            "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
+        }
+    )
+
+
+@with_transaction
+async def api_event(request: Request, session: AsyncSession) -> Response:
+    event = await get_public_event(session, request.path_params["slug"])
+    catalogue = await load_catalogue(session)
+    return _json(_present(request, catalogue, [event])[0])
+
+
+@with_transaction
+async def api_cities(request: Request, session: AsyncSession) -> Response:
+    catalogue = await load_catalogue(session)
+    return _json({"items": [city_json(city, request.state.language) for city in catalogue.cities]})
+
+
+@with_transaction
+async def api_categories(request: Request, session: AsyncSession) -> Response:
+    catalogue = await load_catalogue(session)
+    return _json({"items": [category_json(category, request.state.language) for category in catalogue.categories]})
+
+
+routes = [
+    Route("/events", api_events, name="api_events"),
+    Route("/events/{slug}", api_event, name="api_event"),
+    Route("/cities", api_cities, name="api_cities"),
+    Route("/categories", api_categories, name="api_categories"),
+]

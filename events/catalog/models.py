@@ -1,0 +1,173 @@
+"""Cities, categories, venues and events: what the exchange programme offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.collections import attribute_keyed_dict
+
+from events.database import Base, UTCDateTime, string_enum, utcnow
+
+if TYPE_CHECKING:
+    from events.accounts.models import User
+
+# Text per language, e.g. {"nl": "Weert", "en": "Weert", "zh": "韦尔特"}.
+Translated = dict[str, str]
+
+
+class City(Base):
+    """A twin city: where events take place, and the office that runs them."""
+
+    __tablename__ = "cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[Translated] = mapped_column(JSON)
+    # The name shown beside a local time when it differs from the city's own, e.g. Yuhang keeps Hangzhou's clock.
+    clock_name: Mapped[Translated | None] = mapped_column(JSON)
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    office_name: Mapped[Translated] = mapped_column(JSON)
+    office_email: Mapped[str | None] = mapped_column(String(254))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Category(Base):
+    """One of the programme's pillars: economy, culture, sport, tourism, education."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[Translated] = mapped_column(JSON)
+    description: Mapped[Translated] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Venue(Base):
+    __tablename__ = "venues"
+    __table_args__ = (
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[Translated] = mapped_column(JSON)
+    # Written as the local post would, so it works on an envelope and for a taxi driver.
+    address: Mapped[str] = mapped_column(Text, default="")
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+    city: Mapped[City] = relationship(lazy="raise")
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL "
+            "OR registration_closes_at >= registration_opens_at",
+            name="registration_window_order",
+        ),
+        Index("ix_events_starts_at_id", "starts_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Made once from the title and never changed, so shared links keep working.
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)
+    # Private: shown only to confirmed participants, never on public pages or feeds.
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    image_path: Mapped[str | None] = mapped_column(String(300))
+
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An RFC 5545 RRULE value ("FREQ=WEEKLY;COUNT=8"), expanded in the event's own time zone.
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    # Starts (UTC, ISO 8601) of the occurrences that do not take place.
+    exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # End of the last occurrence; NULL for a series without end. Lets "not yet ended" use an index.
+    series_ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    status: Mapped[EventStatus] = mapped_column(string_enum(EventStatus, "status"), default=EventStatus.DRAFT)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Raised on every change to time, place, status or recurrence, so calendar clients replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    category: Mapped[Category] = relationship(lazy="raise")
+    city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise")
+    office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise")
+    venue: Mapped[Venue | None] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(lazy="raise")
+    translations: Mapped[dict[str, EventTranslation]] = relationship(
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        lazy="raise",
+        back_populates="event",
+    )
+
+    def text(self, field: str) -> dict[str, str]:
+        """One translated field in every language that has it, e.g. ``event.text("title")``."""
+        return {code: getattr(row, field) for code, row in self.translations.items() if getattr(row, field)}
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.rrule)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventTranslation(Base):
+    """An event's text in one language."""
+
+    __tablename__ = "event_translations"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    image_alt: Mapped[str] = mapped_column(String(300), default="")
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship(back_populates="translations", lazy="raise")

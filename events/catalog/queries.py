@@ -1,0 +1,193 @@
+"""Reading the catalogue: the event list with its filters and keyset paging, one event, cities and categories.
+
+Every query here is index-backed and loads what the caller will show in a fixed number of statements,
+whatever the number of events (a test counts them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from events.catalog.filters import Cursor, EventFilters
+from events.catalog.models import Category, City, Event, EventStatus, EventTranslation
+from events.catalog.recurrence import occurrences_between
+from events.errors import NotFound
+
+# Drafts are the organisers' business; cancelled events stay visible so nobody travels to them in vain.
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The cities and categories every page needs, in display order, with lookups by slug and id."""
+
+    cities: Sequence[City]
+    categories: Sequence[Category]
+    city_by_slug: dict[str, City] = field(init=False)
+    category_by_slug: dict[str, Category] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "city_by_slug", {city.slug: city for city in self.cities})
+        object.__setattr__(self, "category_by_slug", {category.slug: category for category in self.categories})
+
+
+async def load_catalogue(session: AsyncSession) -> Catalogue:
+    cities = (await session.scalars(select(City).order_by(City.position, City.slug))).all()
+    categories = (await session.scalars(select(Category).order_by(Category.position, Category.slug))).all()
+    return Catalogue(cities, categories)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[Event]
+    next_cursor: Cursor | None
+    previous_cursor: Cursor | None
+
+
+def _with_everything_shown(statement: Select[Event]) -> Select[Event]:
+    # Many-to-one rows come in the same statement; the translations in one more.
+    return statement.options(
+        joinedload(Event.category),
+        joinedload(Event.city),
+        joinedload(Event.office),
+        joinedload(Event.venue),
+        selectinload(Event.translations),
+    )
+
+
+async def get_public_event(session: AsyncSession, slug: str) -> Event:
+    """A published or cancelled event by its slug; drafts and unknown slugs are simply not found."""
+    statement = _with_everything_shown(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+    event = (await session.scalars(statement)).one_or_none()
+    if event is None:
+        raise NotFound()
+    return event
+
+
+async def list_events(
+    session: AsyncSession,
+    catalogue: Catalogue,
+    filters: EventFilters,
+    *,
+    now: dt.datetime,
+    limit: int,
+    past: bool = False,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+) -> EventPage:
+    """A page of public events: upcoming ones soonest first, or (``past``) ended ones latest first.
+
+    ``after`` continues from a page's end; ``before`` goes back from a page's start.
+    """
+    base = _filtered(catalogue, filters, now=now, past=past)
+    backwards = before is not None
+    found = await _collect(
+        session, base, filters, now=now, past=past, limit=limit + 1, cursor=before or after, reverse=backwards
+    )
+    more = len(found) > limit
+    found = found[:limit]
+    if backwards:
+        found.reverse()
+    next_cursor = _cursor(found[-1]) if found and (more or backwards) else None
+    previous_cursor = _cursor(found[0]) if found and (after is not None or (backwards and more)) else None
+    return EventPage(found, next_cursor, previous_cursor)
+
+
+def _cursor(event: Event) -> Cursor:
+    return Cursor(event.starts_at, event.id)
+
+
+def _filtered(catalogue: Catalogue, filters: EventFilters, *, now: dt.datetime, past: bool) -> Select[Event]:
+    statement = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    if filters.categories:
+        ids = [catalogue.category_by_slug[slug].id for slug in filters.categories]
+        statement = statement.where(Event.category_id.in_(ids))
+    if filters.cities:
+        ids = [catalogue.city_by_slug[slug].id for slug in filters.cities]
+        statement = statement.where(Event.city_id.in_(ids))
+    if past:
+        statement = statement.where(Event.series_ends_at <= now)
+    lower = filters.start.earliest_start_utc() if filters.start else (None if past else now)
+    if lower is not None:
+        statement = statement.where(or_(Event.series_ends_at.is_(None), Event.series_ends_at > lower))
+    if filters.end:
+        statement = statement.where(Event.starts_at < filters.end.latest_end_utc())
+    if filters.text:
+        pattern = "%" + _escape_like(filters.text.lower()) + "%"
+        statement = statement.where(
+            exists().where(
+                EventTranslation.event_id == Event.id,
+                or_(
+                    func.lower(EventTranslation.title).like(pattern, escape="\\"),
+                    func.lower(EventTranslation.summary).like(pattern, escape="\\"),
+                ),
+            )
+        )
+    return statement
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def _collect(
+    session: AsyncSession,
+    base: Select[Event],
+    filters: EventFilters,
+    *,
+    now: dt.datetime,
+    past: bool,
+    limit: int,
+    cursor: Cursor | None,
+    reverse: bool,
+) -> list[Event]:
+    """Fetch in batches until ``limit`` events pass the exact check (local days, occurrences of a series)."""
+    descending = past != reverse
+    found: list[Event] = []
+    while len(found) < limit:
+        statement = _ordered(_after(base, cursor, descending), descending).limit(limit)
+        batch = list((await session.scalars(_with_everything_shown(statement))).all())
+        found.extend(event for event in batch if _matches(event, filters, now=now, past=past))
+        if len(batch) < limit:
+            break
+        cursor = _cursor(batch[-1])
+    return found[:limit]
+
+
+def _ordered(statement: Select[Event], descending: bool) -> Select[Event]:
+    if descending:
+        return statement.order_by(Event.starts_at.desc(), Event.id.desc())
+    return statement.order_by(Event.starts_at, Event.id)
+
+
+def _after(statement: Select[Event], cursor: Cursor | None, descending: bool) -> Select[Event]:
+    if cursor is None:
+        return statement
+    if descending:
+        return statement.where(
+            or_(
+                Event.starts_at < cursor.starts_at,
+                and_(Event.starts_at == cursor.starts_at, Event.id < cursor.event_id),
+            )
+        )
+    return statement.where(
+        or_(Event.starts_at > cursor.starts_at, and_(Event.starts_at == cursor.starts_at, Event.id > cursor.event_id))
+    )
+
+
+def _matches(event: Event, filters: EventFilters, *, now: dt.datetime, past: bool) -> bool:
+    """The exact test the database narrowed down for: does any occurrence fall within the bounds?"""
+    lower = filters.start.start_utc(event.timezone) if filters.start else (None if past else now)
+    upper = filters.end.end_utc(event.timezone) if filters.end else None
+    if not event.rrule:
+        return (lower is None or event.ends_at > lower) and (upper is None or event.starts_at < upper)
+    found = occurrences_between(
+        event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates, after=lower, before=upper, limit=1
+    )
+    return bool(found)

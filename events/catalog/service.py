@@ -1,0 +1,223 @@
+"""Changing the catalogue. Functions here flush and never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.catalog.models import Category, City, Event, EventStatus, EventTranslation, Venue
+from events.catalog.recurrence import RecurrenceError, check_rule, series_end
+from events.i18n import LANGUAGE_CODES, pick_text
+
+MAX_SLUG = 80
+
+
+class CatalogError(ValueError):
+    """Data that breaks a rule of the catalogue; the message says which (English, for the CLI and logs)."""
+
+
+@dataclass(frozen=True)
+class EventText:
+    title: str
+    summary: str = ""
+    description: str = ""
+    image_alt: str = ""
+    cancellation_reason: str = ""
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogError(f"{name!r} is not an IANA time zone such as Europe/Amsterdam") from None
+    return name
+
+
+async def create_city(
+    session: AsyncSession,
+    *,
+    slug: str,
+    name: Mapping[str, str],
+    country: str,
+    timezone: str,
+    office_name: Mapping[str, str],
+    office_email: str | None = None,
+    clock_name: Mapping[str, str] | None = None,
+    position: int = 0,
+) -> City:
+    """Add a twin city; cities are data, so a third twin needs no code."""
+    city = City(
+        slug=slug,
+        name=dict(name),
+        clock_name=dict(clock_name) if clock_name else None,
+        country=country.upper(),
+        timezone=check_timezone(timezone),
+        office_name=dict(office_name),
+        office_email=office_email,
+        position=position,
+    )
+    session.add(city)
+    await session.flush()
+    return city
+
+
+async def create_category(
+    session: AsyncSession, *, slug: str, name: Mapping[str, str], description: Mapping[str, str], position: int = 0
+) -> Category:
+    category = Category(slug=slug, name=dict(name), description=dict(description), position=position)
+    session.add(category)
+    await session.flush()
+    return category
+
+
+async def create_venue(
+    session: AsyncSession,
+    *,
+    name: Mapping[str, str],
+    city: City,
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Venue:
+    venue = Venue(name=dict(name), city_id=city.id, address=address, latitude=latitude, longitude=longitude)
+    session.add(venue)
+    await session.flush()
+    return venue
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII slug; Chinese-only titles give an empty one and the caller picks a fallback."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+async def unique_slug(session: AsyncSession, base: str) -> str:
+    taken = set((await session.scalars(select(Event.slug).where(Event.slug.like(f"{base}%")))).all())
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+async def create_event(
+    session: AsyncSession,
+    *,
+    texts: Mapping[str, EventText],
+    category: Category,
+    city: City,
+    office: City,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    timezone: str | None = None,
+    all_day: bool = False,
+    rrule: str | None = None,
+    exdates: list[dt.datetime] | None = None,
+    venue: Venue | None = None,
+    online_url: str | None = None,
+    image_path: str | None = None,
+    capacity: int | None = None,
+    registration_opens_at: dt.datetime | None = None,
+    registration_closes_at: dt.datetime | None = None,
+    status: EventStatus = EventStatus.DRAFT,
+    now: dt.datetime,
+    event_id: uuid.UUID | None = None,
+    slug: str | None = None,
+    created_by_id: int | None = None,
+) -> Event:
+    """Create an event with its texts; the slug is made once from its title and kept when the title changes."""
+    texts = {code: text for code, text in texts.items() if text.title.strip()}
+    if not texts:
+        raise CatalogError("an event needs a title in at least one language")
+    unknown = set(texts) - set(LANGUAGE_CODES)
+    if unknown:
+        raise CatalogError(f"unknown languages: {', '.join(sorted(unknown))}")
+    timezone = check_timezone(timezone or city.timezone)
+    if ends_at < starts_at:
+        raise CatalogError("an event cannot end before it starts")
+    if all_day:
+        starts_at, ends_at = _whole_days(starts_at, ends_at, timezone)
+    excluded = [moment.astimezone(dt.UTC).isoformat() for moment in exdates or []]
+    try:
+        if rrule:
+            check_rule(starts_at, ends_at, timezone, rrule)
+        last_end = series_end(starts_at, ends_at, timezone, rrule, excluded)
+    except RecurrenceError as error:
+        raise CatalogError(f"recurrence: {error}") from None
+    titles = {code: text.title for code, text in texts.items()}
+    event = Event(
+        id=event_id or uuid.uuid4(),
+        slug=slug or await unique_slug(session, slugify(pick_text(titles, "en")) or "event"),
+        category_id=category.id,
+        city_id=city.id,
+        office_id=office.id,
+        venue_id=venue.id if venue else None,
+        online_url=online_url,
+        image_path=image_path,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=timezone,
+        all_day=all_day,
+        rrule=rrule,
+        exdates=excluded,
+        series_ends_at=last_end,
+        capacity=capacity,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        status=status,
+        published_at=now if status is not EventStatus.DRAFT else None,
+        created_by_id=created_by_id,
+        created_at=now,
+        updated_at=now,
+    )
+    event.translations = {
+        code: EventTranslation(
+            language=code,
+            title=text.title.strip(),
+            summary=text.summary.strip(),
+            description=text.description.strip(),
+            image_alt=text.image_alt.strip(),
+            cancellation_reason=text.cancellation_reason.strip(),
+        )
+        for code, text in texts.items()
+    }
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def _whole_days(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """An all-day event runs from local midnight of its first day to local midnight after its last day."""
+    zone = ZoneInfo(timezone)
+    first_day = starts_at.astimezone(zone).date()
+    last_day = max(first_day, ends_at.astimezone(zone).date())
+    if ends_at.astimezone(zone).time() == dt.time() and ends_at > starts_at:
+        last_day = max(first_day, last_day - dt.timedelta(days=1))
+    start = dt.datetime.combine(first_day, dt.time(), zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    return start, end
+
+
+async def cancel_event(session: AsyncSession, event: Event, *, reasons: Mapping[str, str], now: dt.datetime) -> Event:
+    """Cancel an event with a reason per language; its sequence rises so calendar clients update their copy."""
+    if not any(reason.strip() for reason in reasons.values()):
+        raise CatalogError("cancelling needs a reason")
+    event.status = EventStatus.CANCELLED
+    event.sequence += 1
+    event.updated_at = now
+    for code, reason in reasons.items():
+        row = event.translations.get(code)
+        if row is not None:
+            row.cancellation_reason = reason.strip()
+    await session.flush()
+    return event

@@ -1,0 +1,218 @@
+"""The ``stedenband`` command (also ``python -m events``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+
+from events.settings import Settings, SettingsError
+
+log = logging.getLogger("events.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stedenband",
+        description="Stedenband: the Weert–Yuhang exchange platform. Settings come from EVENTS_* variables.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the platform over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="number of worker processes (default 1)")
+    serve.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
+    serve.add_argument(
+        "--demo", action="store_true", help="migrate and load the demo programme if the database is empty"
+    )
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    downgrade = db_commands.add_parser("downgrade", help="migrate the database back to a revision")
+    downgrade.add_argument("revision", help="Alembic revision, e.g. base or 0001")
+    db_commands.add_parser("current", help="show the database's schema revision")
+
+    commands.add_parser("demo", help="load the demo programme (running it again adds nothing)")
+
+    users = commands.add_parser("users", help="organisers and admins")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="add a user; the password is read from a prompt or standard input")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["admin", "organiser"], required=True)
+    add.add_argument("--city", required=True, help="slug of the user's city office, e.g. weert or yuhang")
+    add.add_argument("--name", help="display name (default: the part of the e-mail address before the @)")
+    user_commands.add_parser("list", help="list users")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"stedenband: {error}", file=sys.stderr)
+        return 2
+    from events.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+    handlers = {"serve": _serve, "db": _db, "demo": _demo, "users": _users}
+    return handlers[arguments.command](settings, arguments)
+
+
+def _db(settings: Settings, arguments: argparse.Namespace) -> int:
+    from events import migrate
+
+    if arguments.db_command == "upgrade":
+        migrate.upgrade(settings.database_url)
+        print(f"The database is at the newest schema ({migrate.head_revision()}).")
+    elif arguments.db_command == "downgrade":
+        migrate.downgrade(settings.database_url, arguments.revision)
+        print(f"The database was migrated back to {arguments.revision}.")
+    else:
+        current = asyncio.run(_current_revision(settings))
+        print(f"Database schema: {current or 'empty'}; newest: {migrate.head_revision()}.")
+    return 0
+
+
+async def _current_revision(settings: Settings) -> str | None:
+    from events import migrate
+    from events.database import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(migrate.current_revision)
+    finally:
+        await engine.dispose()
+
+
+def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
+    from events.demo.loader import load_demo_from_settings
+
+    added = asyncio.run(load_demo_from_settings(settings, progress=_print_progress))
+    print(f"The demo programme is loaded: {added} events added." if added else "The demo programme was already there.")
+    return 0
+
+
+def _print_progress(done: int, total: int, what: str) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    end = "\n" if done == total else ""
+    print(f"\r{what:<18} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, flush=True)
+
+
+def _serve(settings: Settings, arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    from events import migrate
+
+    current = asyncio.run(_current_revision(settings))
+    head = migrate.head_revision()
+    if current != head:
+        if not arguments.demo:
+            print(
+                f"stedenband: the database schema is {current or 'empty'}, the code needs {head}. "
+                "Run `stedenband db upgrade` first (or `stedenband serve --demo` for a demo).",
+                file=sys.stderr,
+            )
+            return 1
+        migrate.upgrade(settings.database_url)
+    if arguments.demo:
+        from events.demo.loader import load_demo_from_settings
+
+        added = asyncio.run(load_demo_from_settings(settings, progress=_print_progress, only_if_empty=True))
+        print(f"Loaded the demo programme: {added} events." if added else "The database has events; no demo added.")
+    print(f"Stedenband serves on http://{arguments.host}:{arguments.port} (press Ctrl+C to stop).", flush=True)
+    uvicorn.run(
+        "events.app:app_from_environment",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers if not arguments.reload else None,
+        reload=arguments.reload,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
+
+
+def _users(settings: Settings, arguments: argparse.Namespace) -> int:
+    if arguments.users_command == "list":
+        return asyncio.run(_list_users(settings))
+    password = _read_password()
+    if password is None:
+        return 1
+    return asyncio.run(_add_user(settings, arguments, password))
+
+
+def _read_password() -> str | None:
+    """From a prompt (asked twice) on a terminal, else the first line of standard input; never an argument."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("stedenband: the passwords differ.", file=sys.stderr)
+            return None
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+async def _add_user(settings: Settings, arguments: argparse.Namespace, password: str) -> int:
+    from events.accounts.models import Role
+    from events.accounts.service import AccountError, add_user
+    from events.database import create_engine, make_sessionmaker, transaction
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            user = await add_user(
+                session,
+                email=arguments.email,
+                role=Role(arguments.role),
+                city_slug=arguments.city,
+                password=password,
+                display_name=arguments.name,
+            )
+    except AccountError as error:
+        print(f"stedenband: {error}.", file=sys.stderr)
+        return 1
+    except IntegrityError:
+        print(f"stedenband: {arguments.email} already has an account.", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"Added {user.role.value} {user.email} for the {arguments.city} office.")
+    return 0
+
+
+async def _list_users(settings: Settings) -> int:
+    from events.accounts.service import list_users
+    from events.database import create_engine, make_sessionmaker, transaction
+    from events.i18n import pick_text
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            users = await list_users(session)
+    finally:
+        await engine.dispose()
+    if not users:
+        print("No users yet. Add the first admin with: stedenband users add EMAIL --role admin --city weert")
+        return 0
+    rows = [("E-MAIL", "NAME", "ROLE", "OFFICE", "ACTIVE")]
+    rows += [
+        (u.email, u.display_name, u.role.value, pick_text(u.city.name, "en"), "yes" if u.is_active else "no")
+        for u in users
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+    return 0

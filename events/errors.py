@@ -1,0 +1,73 @@
+"""Failures a user can cause, each with its HTTP status, mapped in one place to an HTML page or problem JSON.
+
+Messages are gettext message ids with ``%(name)s`` placeholders; they are translated at the edge, in the
+language of the request that caused them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from events.i18n import N_
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldError:
+    """What is wrong with one input field; ``message`` is a message id, ``params`` fill its placeholders."""
+
+    field: str
+    message: str
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
+
+
+class PlatformError(Exception):
+    """Base of every error a user can cause; ``code`` names it in problem JSON (``type`` ends with it)."""
+
+    status = 400
+    code = "bad-request"
+    title = N_("The request cannot be handled")
+
+    def __init__(self, message: str | None = None, /, **params: object) -> None:
+        self.message = message or self.title
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+
+class InvalidInput(PlatformError):
+    status = 400
+    code = "invalid-input"
+    title = N_("Some of what you sent is not valid")
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class NotFound(PlatformError):
+    status = 404
+    code = "not-found"
+    title = N_("This page does not exist")
+
+
+class MethodNotAllowed(PlatformError):
+    status = 405
+    code = "method-not-allowed"
+    title = N_("This address does not accept that method")
+
+
+class BodyTooLarge(PlatformError):
+    status = 413
+    code = "body-too-large"
+    title = N_("What you sent is too large")
+
+
+class DatabaseUnavailable(PlatformError):
+    status = 503
+    code = "database-unavailable"
+    title = N_("The platform cannot reach its database right now")
+
+
+class UnknownLanguage(PlatformError):
+    status = 400
+    code = "unknown-language"
+    title = N_("This language is not available")

@@ -1,0 +1,21 @@
+"""Every domain's routes, mounted in one place."""
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from events.catalog import api as catalog_api
+from events.catalog import routes as catalog_routes
+from events.feeds import routes as feed_routes
+from events.openapi import routes as openapi_routes
+from events.pages import routes as page_routes
+from events.paths import STATIC_DIR
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *feed_routes.routes,  # before the event pages: /events/{slug}.ics must win over /events/{slug}
+        *catalog_routes.routes,
+        *page_routes.routes,
+        Mount("/api/v1", routes=[*catalog_api.routes, *openapi_routes], name="api"),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]

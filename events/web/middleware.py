@@ -1,0 +1,264 @@
+"""Pure ASGI middleware that every response passes through (Starlette's BaseHTTPMiddleware is avoided on purpose:
+it breaks streaming and context variables)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from events.errors import BodyTooLarge, PlatformError, UnknownLanguage
+from events.i18n import LANGUAGES, N_, negotiate
+
+log = logging.getLogger("events.requests")
+
+LANGUAGE_COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 3600
+
+ErrorResponder = Callable[[Scope, PlatformError | Exception], Awaitable[tuple[int, list[tuple[bytes, bytes]], bytes]]]
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path with its parameters as placeholders ("/events/{slug}"), never the real values,
+    which may hold tokens."""
+    route = scope.get("route")
+    if route is None:
+        return "-"
+    if isinstance(route, Mount):
+        return (scope.get("root_path") or "") + "/…"
+    path_format = getattr(route, "path_format", None)
+    root = scope.get("root_path") or ""
+    app_root = scope.get("app_root_path") or ""
+    prefix = root[len(app_root) :] if root.startswith(app_root) else root
+    return f"{prefix}{path_format}" if isinstance(path_format, str) else "-"
+
+
+class RequestLog:
+    """One structured log line per request: method, route template, status and duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            path = route_template(scope)
+            log.log(
+                logging.WARNING if status >= 500 else logging.INFO,
+                "%s %s answered %s in %s ms",
+                scope["method"],
+                path,
+                status,
+                duration_ms,
+                extra={"method": scope["method"], "path": path, "status": status, "duration_ms": duration_ms},
+            )
+
+
+def content_security_policy() -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class SecurityHeaders:
+    """Security headers on every response; a handler may tighten Referrer-Policy (pages with a token in the URL)."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.headers = {
+            "Content-Security-Policy": content_security_policy(),
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+            "Permissions-Policy": "camera=(self), geolocation=(), microphone=()",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
+        if https:
+            self.headers["Strict-Transport-Security"] = "max-age=31536000"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class ErrorBoundary:
+    """Turns anything the app did not handle into the platform's own 500 page, inside the other middleware, so
+    even that answer is logged and carries the security headers."""
+
+    def __init__(self, app: ASGIApp, *, respond: ErrorResponder) -> None:
+        self.app = app
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_and_note_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_start)
+        except Exception as error:
+            logging.getLogger("events.errors").exception(
+                "An unexpected %s stopped %s %s", type(error).__name__, scope["method"], route_template(scope)
+            )
+            if started:
+                raise
+            status, headers, body = await self.respond(scope, error)
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+
+class BodySizeLimit:
+    """Refuses request bodies over the limit with 413, by Content-Length when sent and while reading otherwise."""
+
+    def __init__(self, app: ASGIApp, *, max_body_size: int, respond: ErrorResponder) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_size):
+            await self._refuse(scope, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_size:
+                    raise _TooLarge
+            return message
+
+        async def send_and_note_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, send_and_note_start)
+        except _TooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        status, headers, body = await self.respond(scope, BodyTooLarge())
+        headers = [*headers, (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class Language:
+    """Chooses the request's language: ``?lang=``, then the cookie, then Accept-Language, then the default.
+
+    A valid ``?lang=`` is remembered in a cookie. An unknown one answers 400, in the language the visitor would
+    otherwise get, naming the languages there are.
+    """
+
+    def __init__(self, app: ASGIApp, *, default: str, secure_cookie: bool, respond: ErrorResponder) -> None:
+        self.app = app
+        self.default = default
+        self.secure_cookie = secure_cookie
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
+        cookie = _cookie_language(headers.get(b"cookie", b"").decode("latin-1"))
+        fallback = cookie or negotiate(headers.get(b"accept-language", b"").decode("latin-1")) or self.default
+        state = scope.setdefault("state", {})
+        state["language"] = asked if asked in LANGUAGES else fallback
+        if asked is not None and asked not in LANGUAGES:
+            status, error_headers, body = await self.respond(
+                scope,
+                UnknownLanguage(
+                    N_("There is no language “%(value)s” here. Choose one of: %(choices)s."),
+                    value=asked[:20],
+                    choices=", ".join(f"{code} ({language.name})" for code, language in LANGUAGES.items()),
+                ),
+            )
+            await send({"type": "http.response.start", "status": status, "headers": error_headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        # The API answers in the asked language without setting cookies; pages remember the choice.
+        remember = asked in LANGUAGES and asked != cookie and not scope["path"].startswith("/api/")
+
+        async def send_with_cookie(message: Message) -> None:
+            if remember and message["type"] == "http.response.start":
+                cookie_value = f"{LANGUAGE_COOKIE}={asked}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax"
+                if self.secure_cookie:
+                    cookie_value += "; Secure"
+                MutableHeaders(scope=message).append("Set-Cookie", cookie_value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _cookie_language(cookie_header: str) -> str | None:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(cookie_header)
+    except CookieError:  # a malformed Cookie header must not cost the visitor the page
+        return None
+    morsel = cookies.get(LANGUAGE_COOKIE)
+    return morsel.value if morsel is not None and morsel.value in LANGUAGES else None

@@ -1,0 +1,144 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server with the demo programme.
+
+They skip only when no Chromium is installed (and say so); CI installs it with apt-get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from events import migrate
+from events.app import create_app
+from events.database import create_engine, make_sessionmaker, transaction, utcnow
+from events.demo.loader import load_demo
+from events.settings import Settings
+from tests.databases import drop_database, fresh_database
+
+CHROMIUM = Path(os.environ.get("EVENTS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install Debian's chromium package to run browser tests")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+async def _prepare(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate.upgrade_connection)
+        await connection.commit()
+    async with transaction(make_sessionmaker(engine)) as session:
+        await load_demo(session, now=utcnow())
+    await engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread = field(repr=False)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    database_url = asyncio.run(fresh_database("browser"))
+    asyncio.run(_prepare(database_url))
+    port = _free_port()
+    settings = Settings(database_url=database_url, secret_key="browser-tests", base_url=f"http://127.0.0.1:{port}")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
+    server.should_exit = True
+    thread.join(timeout=10)
+    asyncio.run(drop_database(database_url))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """A page with everything that went wrong on it: console errors, script errors and requests to other hosts."""
+
+    page: object
+    problems: list[str]
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    contexts = []
+
+    def open_page(path: str, *, viewport: dict[str, int] | None = None, javascript: bool = True) -> Watched:
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console {message.type}: {message.text}")
+                if message.type in ("error", "warning")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "request",
+            lambda request: (
+                problems.append(f"third-party request: {request.url}")
+                if not request.url.startswith((live_server.url, "data:"))
+                else None
+            ),
+        )
+        page.goto(live_server.url + path)
+        return Watched(page, problems)
+
+    yield open_page
+    for context in contexts:
+        context.close()

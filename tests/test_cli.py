@@ -1,0 +1,135 @@
+"""The stedenband command, run as a new user would: from another folder, on a fresh database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.databases import drop_database, fresh_database, is_postgresql
+
+
+@pytest.fixture
+async def database_url():
+    url = await fresh_database("cli")
+    yield url
+    await drop_database(url)
+
+
+def run(arguments, database_url, cwd, stdin=""):
+    env = {**os.environ, "EVENTS_DATABASE_URL": database_url, "EVENTS_SECRET_KEY": "cli-test-key"}
+    return subprocess.run(
+        [sys.executable, "-m", "events", *arguments],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migrate_load_demo_twice_add_and_list_users_then_downgrade(database_url, tmp_path):
+    upgraded = run(["db", "upgrade"], database_url, tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "newest schema" in upgraded.stdout
+
+    first = run(["demo"], database_url, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "events added" in first.stdout
+    second = run(["demo"], database_url, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "already there" in second.stdout  # running it twice adds nothing
+
+    added = run(
+        ["users", "add", "Admin@Weert.example", "--role", "admin", "--city", "weert"],
+        database_url,
+        tmp_path,
+        stdin="a long enough password\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Added admin admin@weert.example" in added.stdout
+    again = run(
+        ["users", "add", "admin@weert.example", "--role", "admin", "--city", "weert"],
+        database_url,
+        tmp_path,
+        stdin="a long enough password\n",
+    )
+    assert again.returncode == 1 and "already has an account" in again.stderr
+    unknown_city = run(
+        ["users", "add", "x@y.example", "--role", "organiser", "--city", "atlantis"],
+        database_url,
+        tmp_path,
+        stdin="a long enough password\n",
+    )
+    assert unknown_city.returncode == 1 and "no city 'atlantis'" in unknown_city.stderr
+    short = run(
+        ["users", "add", "x@y.example", "--role", "organiser", "--city", "yuhang"],
+        database_url,
+        tmp_path,
+        stdin="short\n",
+    )
+    assert short.returncode == 1 and "at least 12 characters" in short.stderr
+
+    listed = run(["users", "list"], database_url, tmp_path)
+    assert "admin@weert.example" in listed.stdout and "a long enough password" not in listed.stdout + listed.stderr
+
+    down = run(["db", "downgrade", "base"], database_url, tmp_path)
+    assert down.returncode == 0, down.stderr
+    current = run(["db", "current"], database_url, tmp_path)
+    assert "empty" in current.stdout
+
+
+def test_serve_refuses_an_unmigrated_database(database_url, tmp_path):
+    result = run(["serve", "--port", "1"], database_url, tmp_path)
+    assert result.returncode == 1
+    assert "stedenband db upgrade" in result.stderr
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_demo_migrates_loads_and_serves(database_url, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "EVENTS_DATABASE_URL": database_url,
+        "EVENTS_SECRET_KEY": "cli-test-key",
+        "EVENTS_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "events", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not come up"
+            time.sleep(0.3)
+        home = httpx.get(f"http://127.0.0.1:{port}/?lang=en", timeout=5)
+        assert home.status_code == 200
+        assert home.text.count('class="event-card') >= 10
+        api = httpx.get(f"http://127.0.0.1:{port}/api/v1/events?limit=100", timeout=5).json()
+        assert len(api["items"]) >= 10
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "Loaded the demo programme" in output
+    assert "answered 200" in output  # one structured log line per request
+    if not is_postgresql(database_url):
+        assert not (tmp_path / "stedenband.db").exists()  # it used the configured database, not a stray file
