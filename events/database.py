@@ -103,6 +103,9 @@ def write_engine(engine: AsyncEngine) -> AsyncEngine:
 
 
 def make_sessionmaker(bind: Any) -> async_sessionmaker[AsyncSession]:
+    # Mappers refer to each other across domains; every session must see all of them registered.
+    import events.models  # noqa: F401
+
     return async_sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
 
 

@@ -49,6 +49,9 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level.upper())
     # uvicorn's access log prints full paths and query strings, which may hold tokens: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic announces each migration it runs (progress for `db upgrade`), and nothing else worth reading.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -23,9 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from events.database import Base, UTCDateTime, string_enum, utcnow
-
-if TYPE_CHECKING:
-    from events.accounts.models import User
 
 # Text per language, e.g. {"nl": "Weert", "en": "Weert", "zh": "韦尔特"}.
 Translated = dict[str, str]
@@ -137,7 +133,6 @@ class Event(Base):
     city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise")
     office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise")
     venue: Mapped[Venue | None] = relationship(lazy="raise")
-    created_by: Mapped[User | None] = relationship(lazy="raise")
     translations: Mapped[dict[str, EventTranslation]] = relationship(
         collection_class=attribute_keyed_dict("language"),
         cascade="all, delete-orphan",

@@ -5,16 +5,16 @@ They skip only when no Chromium is installed (and say so); CI installs it with a
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 import uvicorn
 
 from events import migrate
@@ -68,10 +68,10 @@ class LiveServer:
     thread: threading.Thread = field(repr=False)
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    database_url = asyncio.run(fresh_database("browser"))
-    asyncio.run(_prepare(database_url))
+@pytest_asyncio.fixture(scope="session")
+async def live_server() -> AsyncIterator[LiveServer]:
+    database_url = await fresh_database("browser")
+    await _prepare(database_url)
     port = _free_port()
     settings = Settings(database_url=database_url, secret_key="browser-tests", base_url=f"http://127.0.0.1:{port}")
     config = uvicorn.Config(
@@ -87,17 +87,17 @@ def live_server() -> Iterator[LiveServer]:
     yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
     server.should_exit = True
     thread.join(timeout=10)
-    asyncio.run(drop_database(database_url))
+    await drop_database(database_url)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+@pytest_asyncio.fixture(scope="session")
+async def browser():
+    from playwright.async_api import async_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
-        browser.close()
+        await browser.close()
 
 
 @dataclass
@@ -108,16 +108,18 @@ class Watched:
     problems: list[str]
 
 
-@pytest.fixture
-def open_page(browser, live_server):
+@pytest_asyncio.fixture
+async def open_page(browser, live_server):
     contexts = []
 
-    def open_page(path: str, *, viewport: dict[str, int] | None = None, javascript: bool = True) -> Watched:
-        context = browser.new_context(
-            viewport=viewport or {"width": 1280, "height": 900}, java_script_enabled=javascript
+    async def open_page(
+        path: str, *, viewport: dict[str, int] | None = None, javascript: bool = True, locale: str = "en-GB"
+    ) -> Watched:
+        context = await browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, java_script_enabled=javascript, locale=locale
         )
         contexts.append(context)
-        page = context.new_page()
+        page = await context.new_page()
         problems: list[str] = []
         page.on(
             "console",
@@ -136,9 +138,9 @@ def open_page(browser, live_server):
                 else None
             ),
         )
-        page.goto(live_server.url + path)
+        await page.goto(live_server.url + path)
         return Watched(page, problems)
 
     yield open_page
     for context in contexts:
-        context.close()
+        await context.close()
