@@ -10,7 +10,7 @@ from events import migrate
 from events.app import create_app
 from events.database import create_engine
 from tests.conftest import settings_with
-from tests.databases import is_postgresql, database_url_for_tests
+from tests.databases import database_url_for_tests, is_postgresql
 
 
 class TCPProxy:
@@ -45,8 +45,10 @@ class TCPProxy:
             finally:
                 writer.close()
 
-        pipes = {asyncio.create_task(pump(client_reader, server_writer)),
-                 asyncio.create_task(pump(server_reader, client_writer))}
+        pipes = {
+            asyncio.create_task(pump(client_reader, server_writer)),
+            asyncio.create_task(pump(server_reader, client_writer)),
+        }
         self.pipes |= pipes
         with suppress(asyncio.CancelledError, ConnectionError):
             await asyncio.gather(*pipes)
@@ -86,8 +88,9 @@ async def test_outage_and_recovery(engine, tmp_path):
     if is_postgresql(str(url)):
         proxy = TCPProxy(url.host or "127.0.0.1", url.port or 5432)
         await proxy.start()
-        app = create_app(settings_with(database_url=url.set(host="127.0.0.1", port=proxy.port).render_as_string(
-            hide_password=False)))
+        app = create_app(
+            settings_with(database_url=url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
+        )
         await _assert_available(app)
         await proxy.cut()
         await _assert_unavailable(app)
