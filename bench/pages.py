@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import insert, select
 
@@ -87,6 +88,7 @@ async def load_events(database_url: str, count: int) -> str:
                     "series_ends_at": ends_at,
                     "timezone": city.timezone,
                     "all_day": False,
+                    "long_running": False,
                     "exdates": [],
                     "capacity": rng.choice([None, 20, 50, 120]),
                     "status": EventStatus.PUBLISHED,
@@ -127,12 +129,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, port: int, log_file: IO[bytes], cache_mb: int = 64) -> subprocess.Popen[bytes]:
+    # The platform runs as in production: one log line per request (into a file here, as a service's would go).
     env = {
         **os.environ,
         "EVENTS_DATABASE_URL": database_url,
         "EVENTS_SECRET_KEY": "bench",
-        "EVENTS_LOG_LEVEL": "WARNING",
+        "EVENTS_LOG_LEVEL": "INFO",
+        "EVENTS_PAGE_CACHE_MB": str(cache_mb),
         "EVENTS_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),
     }
@@ -151,6 +155,7 @@ def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
         env=env,
+        stderr=log_file,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -163,18 +168,19 @@ def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-def wrk(url: str, seconds: float, connections: int) -> float:
-    output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", "Accept-Language: nl", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def wrk(url: str, seconds: float, connections: int, headers: tuple[str, ...] = ()) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "-H", "Accept-Language: nl"]
+    for header in headers:
+        command += ["-H", header]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise SystemExit(f"{url} answered errors:\n{output}")
     found = re.search(r"Requests/sec:\s+([\d.]+)", output)
     assert found, output
     return float(found.group(1))
+
+
+GZIP = ("Accept-Encoding: gzip",)
 
 
 def main() -> None:
@@ -191,37 +197,49 @@ def main() -> None:
     database_url = arguments.postgresql or f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     print(f"Database: {'PostgreSQL' if arguments.postgresql else 'SQLite'}; {arguments.events} events")
     slug = asyncio.run(load_events(database_url, arguments.events))
-    port = free_port()
-    server = start_server(database_url, port)
-    base = f"http://127.0.0.1:{port}"
-    targets = {
-        "bare endpoint": f"{base}/__bare",
-        "GET /api/v1/events?limit=50": f"{base}/api/v1/events?limit=50",
-        "GET /": f"{base}/",
-        "GET /events/{slug}": f"{base}/events/{slug}",
+    cached_port, uncached_port = free_port(), free_port()
+    log_path = folder / "server.log"
+    servers = [
+        start_server(database_url, cached_port, log_path.open("wb")),
+        start_server(database_url, uncached_port, (folder / "uncached.log").open("wb"), cache_mb=0),
+    ]
+    cached, uncached = f"http://127.0.0.1:{cached_port}", f"http://127.0.0.1:{uncached_port}"
+    pages = {
+        "GET /api/v1/events?limit=50": "/api/v1/events?limit=50",
+        "GET /": "/",
+        "GET /events/{slug}": f"/events/{slug}",
     }
-    rates: dict[str, list[float]] = {name: [] for name in targets}
+    # (what, url, extra headers); the bare endpoint answers the same whatever the client accepts.
+    targets = [("bare endpoint", f"{cached}/__bare", ())]
+    targets += [(f"{name}  [gzip]", cached + path, GZIP) for name, path in pages.items()]
+    targets += [(f"{name}  [identity]", cached + path, ()) for name, path in pages.items()]
+    targets += [(f"{name}  [cache off]", uncached + path, GZIP) for name, path in pages.items()]
+    rates: dict[str, list[float]] = {name: [] for name, _, _ in targets}
     try:
-        for url in targets.values():  # warm up caches and the connection pool
-            wrk(url, 1, arguments.connections)
+        for _, url, headers in targets:  # warm up caches and connection pools
+            wrk(url, 1, arguments.connections, headers)
         total = arguments.rounds * len(targets)
         done = 0
         for _ in range(arguments.rounds):
-            for name, url in targets.items():
-                rates[name].append(wrk(url, arguments.seconds, arguments.connections))
+            for name, url, headers in targets:
+                rates[name].append(wrk(url, arguments.seconds, arguments.connections, headers))
                 done += 1
                 progress(done, total, "Measuring")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
     bare = statistics.median(rates["bare endpoint"])
-    print(f"\n{'endpoint':<32} {'req/s (median)':>15} {'ratio to bare':>14}")
+    print(f"\n{'endpoint':<46} {'req/s (median)':>15} {'ratio to bare':>14}")
     for name, values in rates.items():
         rate = statistics.median(values)
-        print(f"{name:<32} {rate:>15.0f} {rate / bare:>13.2f}x")
+        print(f"{name:<46} {rate:>15.0f} {rate / bare:>13.2f}x")
     print(
         f"\n{arguments.rounds} interleaved rounds of {arguments.seconds:g} s, wrk -c{arguments.connections}, "
-        f"one uvicorn worker; target: every page >= 0.30x the bare endpoint."
+        "one uvicorn worker per server, logging every request as in production.\n"
+        "[gzip]: the client accepts gzip, as browsers and HTTP libraries do; [identity]: it does not;\n"
+        "[cache off]: a second server with EVENTS_PAGE_CACHE_MB=0 renders every answer from the database.\n"
+        f"Target: every page >= 0.30x the bare endpoint. Server log: {log_path}"
     )
 
 

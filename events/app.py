@@ -11,8 +11,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from events import __version__
-from events.database import create_engine, make_sessionmaker, write_engine
-from events.logs import configure_logging
+from events.cache import AnswerCache, DataVersion
+from events.database import create_engine, make_sessionmaker, utcnow, write_engine
+from events.logs import configure_logging, flush_logs
 from events.routes import all_routes
 from events.secrets_store import resolve_secret_key
 from events.settings import Settings
@@ -30,12 +31,18 @@ def create_app(
     settings = settings or Settings.from_env()
     engine = create_engine(settings.database_url)
 
+    data_version = DataVersion(settings.database_url)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await data_version.start()
         async with httpx.AsyncClient(timeout=10, headers={"User-Agent": f"Stedenband/{__version__}"}) as client:
             app.state.http = client
             yield
+        await data_version.stop()
         await engine.dispose()
+        # uvicorn ends a SIGTERM-ed process by raising the signal again, which skips atexit: flush the logs now.
+        flush_logs()
 
     middleware = [
         Middleware(RequestLog),
@@ -56,6 +63,9 @@ def create_app(
     app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
     app.state.write_sessionmaker = sessionmaker or make_sessionmaker(write_engine(engine))
     app.state.templates = create_environment()
+    app.state.clock = utcnow
+    app.state.data_version = data_version
+    app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
     app.state.secret_key = resolve_secret_key(settings)
     return app
 

@@ -111,6 +111,7 @@ def ngettext_for(language: str, singular: str, plural: str, count: int, **variab
     return text % {"num": count, **variables}
 
 
+@cache
 def babel_locale(language: str) -> Locale:
     return Locale.parse(LANGUAGES[language].babel_locale)
 

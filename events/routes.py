@@ -12,10 +12,11 @@ from events.paths import STATIC_DIR
 
 
 def all_routes() -> list[BaseRoute]:
+    # The busiest routes first: the router tries them in order.
     return [
+        Mount("/api/v1", routes=[*catalog_api.routes, *openapi_routes], name="api"),
         *feed_routes.routes,  # before the event pages: /events/{slug}.ics must win over /events/{slug}
         *catalog_routes.routes,
-        *page_routes.routes,
-        Mount("/api/v1", routes=[*catalog_api.routes, *openapi_routes], name="api"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *page_routes.routes,
     ]

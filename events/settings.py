@@ -69,6 +69,13 @@ class Settings:
         default=1_048_576,
         metadata=_setting("EVENTS_MAX_BODY_SIZE", "Largest request body accepted, in bytes; larger ones answer 413."),
     )
+    page_cache_mb: int = field(
+        default=64,
+        metadata=_setting(
+            "EVENTS_PAGE_CACHE_MB",
+            "Memory per process, in MiB, for rendered public pages, API answers and calendars; 0 turns the cache off.",
+        ),
+    )
     content_dir: str | None = field(
         default=None,
         metadata=_setting(
@@ -110,6 +117,8 @@ class Settings:
             )
         if urlsplit(self.base_url).scheme not in ("http", "https") or not urlsplit(self.base_url).hostname:
             raise SettingsError(f"EVENTS_BASE_URL is {self.base_url!r}; give an http:// or https:// address.")
+        if self.page_cache_mb < 0:
+            raise SettingsError("EVENTS_PAGE_CACHE_MB cannot be negative; 0 turns the cache off.")
         if self.max_body_size < 1024:
             raise SettingsError("EVENTS_MAX_BODY_SIZE must be at least 1024 bytes.")
         if self.log_format not in LOG_FORMATS:

@@ -30,6 +30,8 @@ TEST_SETTINGS = Settings(
     secret_key="test-secret-key-not-for-production",
     base_url="https://stedenband.test",
     default_language="nl",
+    # Most tests look at how answers are made; tests/test_cache.py turns the cache on.
+    page_cache_mb=0,
 )
 
 

@@ -13,9 +13,10 @@ from starlette.routing import Route
 
 from events.catalog.filters import parse_cursor, parse_filters, parse_limit
 from events.catalog.models import Category, City
-from events.catalog.presenters import EventView, present_event
+from events.catalog.presenters import EventView, earliest_change, present_event
 from events.catalog.queries import Catalogue, get_public_event, list_events, load_catalogue
 from events.i18n import LANGUAGE_CODES, pick_text
+from events.web.caching import cached, valid_until
 from events.web.endpoints import now, with_transaction
 
 
@@ -116,9 +117,9 @@ def category_json(category: Category, language: str) -> dict[str, Any]:
 def _present(request: Request, catalogue: Catalogue, events: list[Any]) -> list[dict[str, Any]]:
     base_url = request.app.state.settings.base_url
     language = request.state.language
-    return [
-        event_json(present_event(event, catalogue, language, now=now(request), base_url=base_url)) for event in events
-    ]
+    views = [present_event(event, catalogue, language, now=now(request), base_url=base_url) for event in events]
+    valid_until(request, earliest_change(views, now(request)))
+    return [event_json(view) for view in views]
 
 
 def _json(body: object) -> JSONResponse:
@@ -127,6 +128,7 @@ def _json(body: object) -> JSONResponse:
     return response
 
 
+@cached
 @with_transaction
 async def api_events(request: Request, session: AsyncSession) -> Response:
     catalogue = await load_catalogue(session)
@@ -142,19 +144,22 @@ async def api_events(request: Request, session: AsyncSession) -> Response:
     )
 
 
+@cached
 @with_transaction
 async def api_event(request: Request, session: AsyncSession) -> Response:
-    event = await get_public_event(session, request.path_params["slug"])
     catalogue = await load_catalogue(session)
+    event = await get_public_event(session, catalogue, request.path_params["slug"])
     return _json(_present(request, catalogue, [event])[0])
 
 
+@cached
 @with_transaction
 async def api_cities(request: Request, session: AsyncSession) -> Response:
     catalogue = await load_catalogue(session)
     return _json({"items": [city_json(city, request.state.language) for city in catalogue.cities]})
 
 
+@cached
 @with_transaction
 async def api_categories(request: Request, session: AsyncSession) -> Response:
     catalogue = await load_catalogue(session)

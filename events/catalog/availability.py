@@ -45,3 +45,12 @@ def registration_state(event: Event, now: dt.datetime) -> RegistrationState:
     if seats_left(event) == 0:
         return RegistrationState.FULL
     return RegistrationState.OPEN
+
+
+def next_change(event: Event, now: dt.datetime, *, shown_end: dt.datetime) -> dt.datetime | None:
+    """The next moment the event reads differently by the mere passing of time: registration opens or closes,
+    it starts, or the occurrence shown ends."""
+    opens, closes = registration_window(event)
+    moments = (opens, closes, event.starts_at, shown_end, event.series_ends_at)
+    future = [moment for moment in moments if moment is not None and moment > now]
+    return min(future) if future else None

@@ -81,6 +81,10 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# Events that last longer than this (or recur) are "long running"; see Event.long_running.
+LONG_SPAN = dt.timedelta(days=31)
+
+
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
@@ -93,6 +97,7 @@ class Event(Base):
             name="registration_window_order",
         ),
         Index("ix_events_starts_at_id", "starts_at", "id"),
+        Index("ix_events_long_running_starts_at_id", "long_running", "starts_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -116,6 +121,9 @@ class Event(Base):
     exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
     # End of the last occurrence; NULL for a series without end. Lets "not yet ended" use an index.
     series_ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Recurring, without end, or longer than LONG_SPAN. Every other event that has not ended started less than
+    # LONG_SPAN ago, which bounds the index scan of "upcoming" (see catalog/queries.py).
+    long_running: Mapped[bool] = mapped_column(Boolean, default=False)
 
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from events.catalog.availability import RegistrationState, registration_state, seats_left
+from events.catalog.availability import RegistrationState, next_change, registration_state, seats_left
 from events.catalog.models import Category, City, Event, EventStatus, Venue
 from events.catalog.queries import Catalogue
 from events.catalog.recurrence import Occurrence, occurrences_between
@@ -93,6 +93,9 @@ class EventView:
     when: list[LocalTime]  # ``shown`` on every twin city's clock (empty for all-day events)
     when_text: str  # one line: "za 14 maart 14:00 Weert (CET) · 21:00 Hangzhou (CST)"
     upcoming: list[OccurrenceView]  # the next occurrences of a series
+
+    def next_change(self, now: dt.datetime) -> dt.datetime | None:
+        return next_change(self.event, now, shown_end=self.shown.end)
 
     @property
     def registration_open(self) -> bool:
@@ -219,3 +222,9 @@ def present_event(
         when_text=when_text,
         upcoming=upcoming,
     )
+
+
+def earliest_change(views: list[EventView], now: dt.datetime) -> dt.datetime | None:
+    """When the first of these events reads differently by the passing of time alone."""
+    moments = [moment for view in views if (moment := view.next_change(now)) is not None]
+    return min(moments) if moments else None

@@ -7,15 +7,17 @@ whatever the number of events (a test counts them).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from events.catalog.filters import Cursor, EventFilters
-from events.catalog.models import Category, City, Event, EventStatus, EventTranslation
+from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation
 from events.catalog.recurrence import occurrences_between
 from events.errors import NotFound
 
@@ -31,10 +33,14 @@ class Catalogue:
     categories: Sequence[Category]
     city_by_slug: dict[str, City] = field(init=False)
     category_by_slug: dict[str, Category] = field(init=False)
+    city_by_id: dict[int, City] = field(init=False)
+    category_by_id: dict[int, Category] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "city_by_slug", {city.slug: city for city in self.cities})
         object.__setattr__(self, "category_by_slug", {category.slug: category for category in self.categories})
+        object.__setattr__(self, "city_by_id", {city.id: city for city in self.cities})
+        object.__setattr__(self, "category_by_id", {category.id: category for category in self.categories})
 
 
 async def load_catalogue(session: AsyncSession) -> Catalogue:
@@ -51,22 +57,25 @@ class EventPage:
 
 
 def _with_everything_shown(statement: Select[Event]) -> Select[Event]:
-    # Many-to-one rows come in the same statement; the translations in one more.
-    return statement.options(
-        joinedload(Event.category),
-        joinedload(Event.city),
-        joinedload(Event.office),
-        joinedload(Event.venue),
-        selectinload(Event.translations),
-    )
+    # The venue comes in the same statement and the translations in one more; cities and categories are
+    # already loaded (the Catalogue) and attached without asking the database again.
+    return statement.options(joinedload(Event.venue), selectinload(Event.translations))
 
 
-async def get_public_event(session: AsyncSession, slug: str) -> Event:
+def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:
+    for event in events:
+        set_committed_value(event, "category", catalogue.category_by_id[event.category_id])
+        set_committed_value(event, "city", catalogue.city_by_id[event.city_id])
+        set_committed_value(event, "office", catalogue.city_by_id[event.office_id])
+
+
+async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str) -> Event:
     """A published or cancelled event by its slug; drafts and unknown slugs are simply not found."""
     statement = _with_everything_shown(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
     event = (await session.scalars(statement)).one_or_none()
     if event is None:
         raise NotFound()
+    _attach([event], catalogue)
     return event
 
 
@@ -85,11 +94,12 @@ async def list_events(
 
     ``after`` continues from a page's end; ``before`` goes back from a page's start.
     """
-    base = _filtered(catalogue, filters, now=now, past=past)
+    sources = _sources(catalogue, filters, now=now, past=past)
     backwards = before is not None
     found = await _collect(
-        session, base, filters, now=now, past=past, limit=limit + 1, cursor=before or after, reverse=backwards
+        session, sources, filters, now=now, past=past, limit=limit + 1, cursor=before or after, reverse=backwards
     )
+    _attach(found, catalogue)
     more = len(found) > limit
     found = found[:limit]
     if backwards:
@@ -101,6 +111,19 @@ async def list_events(
 
 def _cursor(event: Event) -> Cursor:
     return Cursor(event.starts_at, event.id)
+
+
+def _sources(catalogue: Catalogue, filters: EventFilters, *, now: dt.datetime, past: bool) -> list[Select[Event]]:
+    """The statements whose merged results are the list. Events that have not ended at a bound either run long
+    or started less than LONG_SPAN before it, so that case is two index range scans instead of one long one."""
+    statement = _filtered(catalogue, filters, now=now, past=past)
+    lower = filters.start.earliest_start_utc() if filters.start else (None if past else now)
+    if lower is None:
+        return [statement]
+    return [
+        statement.where(Event.long_running.is_(False), Event.starts_at > lower - LONG_SPAN),
+        statement.where(Event.long_running.is_(True)),
+    ]
 
 
 def _filtered(catalogue: Catalogue, filters: EventFilters, *, now: dt.datetime, past: bool) -> Select[Event]:
@@ -138,7 +161,7 @@ def _escape_like(text: str) -> str:
 
 async def _collect(
     session: AsyncSession,
-    base: Select[Event],
+    sources: list[Select[Event]],
     filters: EventFilters,
     *,
     now: dt.datetime,
@@ -147,17 +170,36 @@ async def _collect(
     cursor: Cursor | None,
     reverse: bool,
 ) -> list[Event]:
-    """Fetch in batches until ``limit`` events pass the exact check (local days, occurrences of a series)."""
+    """Merge the sources in list order, batch by batch, until ``limit`` events pass the exact check (local days,
+    occurrences of a series)."""
     descending = past != reverse
     found: list[Event] = []
     while len(found) < limit:
-        statement = _ordered(_after(base, cursor, descending), descending).limit(limit)
-        batch = list((await session.scalars(_with_everything_shown(statement))).all())
-        found.extend(event for event in batch if _matches(event, filters, now=now, past=past))
-        if len(batch) < limit:
+        batches = []
+        for source in sources:
+            statement = _ordered(_after(source, cursor, descending), descending).limit(limit)
+            batches.append(list((await session.scalars(_with_everything_shown(statement))).unique().all()))
+        # Past the last row of a full batch, that source may hold rows not fetched yet: stop the merge there.
+        full_ends = [_key(batch[-1]) for batch in batches if len(batch) == limit]
+        boundary = (max(full_ends) if descending else min(full_ends)) if full_ends else None
+        merged = sorted(
+            (event for batch in batches for event in batch if boundary is None or _within(event, boundary, descending)),
+            key=_key,
+            reverse=descending,
+        )
+        found.extend(event for event in merged if _matches(event, filters, now=now, past=past))
+        if boundary is None:
             break
-        cursor = _cursor(batch[-1])
+        cursor = Cursor(*boundary)
     return found[:limit]
+
+
+def _key(event: Event) -> tuple[dt.datetime, uuid.UUID]:
+    return (event.starts_at, event.id)
+
+
+def _within(event: Event, boundary: tuple[dt.datetime, uuid.UUID], descending: bool) -> bool:
+    return _key(event) >= boundary if descending else _key(event) <= boundary
 
 
 def _ordered(statement: Select[Event], descending: bool) -> Select[Event]:

@@ -12,11 +12,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.catalog.filters import Cursor, EventFilters, parse_cursor, parse_filters
-from events.catalog.presenters import EventView, named, present_event
+from events.catalog.presenters import EventView, earliest_change, named, present_event
 from events.catalog.queries import get_public_event, list_events, load_catalogue
 from events.clocks import format_local
 from events.errors import InvalidInput
 from events.i18n import gettext_for
+from events.web.caching import cached, valid_until
 from events.web.endpoints import now, with_transaction
 from events.web.templating import render
 
@@ -99,24 +100,28 @@ def _form_values(request: Request) -> dict[str, object]:
     }
 
 
+@cached
 @with_transaction
 async def upcoming_events(request: Request, session: AsyncSession) -> Response:
     return await _event_list(request, session, past=False)
 
 
+@cached
 @with_transaction
 async def past_events(request: Request, session: AsyncSession) -> Response:
     return await _event_list(request, session, past=True)
 
 
+@cached
 @with_transaction
 async def event_detail(request: Request, session: AsyncSession) -> Response:
     language = request.state.language
-    event = await get_public_event(session, request.path_params["slug"])
     catalogue = await load_catalogue(session)
+    event = await get_public_event(session, catalogue, request.path_params["slug"])
     view = present_event(
         event, catalogue, language, now=now(request), base_url=request.app.state.settings.base_url, detailed=True
     )
+    valid_until(request, earliest_change([view], now(request)))
     return render(request, "catalog/event.html", {"view": view, "catalogue": catalogue, "now": now(request)})
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.catalog.models import Category, City, Event, EventStatus, EventTranslation, Venue
+from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation, Venue
 from events.catalog.recurrence import RecurrenceError, check_rule, series_end
 from events.i18n import LANGUAGE_CODES, pick_text
 
@@ -171,6 +171,7 @@ async def create_event(
         rrule=rrule,
         exdates=excluded,
         series_ends_at=last_end,
+        long_running=bool(rrule) or last_end is None or last_end - starts_at > LONG_SPAN,
         capacity=capacity,
         registration_opens_at=registration_opens_at,
         registration_closes_at=registration_closes_at,

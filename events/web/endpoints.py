@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from events.database import transaction, utcnow
+from events.database import transaction
 
 SessionHandler = Callable[[Request, AsyncSession], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -28,6 +28,6 @@ def with_transaction(handler: SessionHandler) -> Endpoint:
 
 
 def now(request: Request) -> dt.datetime:
-    """The current time; tests may pin it through ``app.state.clock``."""
-    clock: Callable[[], dt.datetime] = getattr(request.app.state, "clock", utcnow)
+    """The current time, from ``app.state.clock`` so tests can pin it."""
+    clock: Callable[[], dt.datetime] = request.app.state.clock
     return clock()

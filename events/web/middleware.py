@@ -96,16 +96,17 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": content_security_policy(),
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "strict-origin-when-cross-origin",
-            "Permissions-Policy": "camera=(self), geolocation=(), microphone=()",
-            "Cross-Origin-Opener-Policy": "same-origin",
+        headers = {
+            "content-security-policy": content_security_policy(),
+            "x-content-type-options": "nosniff",
+            "x-frame-options": "DENY",
+            "referrer-policy": "strict-origin-when-cross-origin",
+            "permissions-policy": "camera=(self), geolocation=(), microphone=()",
+            "cross-origin-opener-policy": "same-origin",
         }
         if https:
-            self.headers["Strict-Transport-Security"] = "max-age=31536000"
+            headers["strict-transport-security"] = "max-age=31536000"
+        self.headers = [(name.encode(), value.encode()) for name, value in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,9 +115,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                raw = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw += [(name, value) for name, value in self.headers if name not in present]
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -166,7 +168,11 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body to count
+            return
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_size):
             await self._refuse(scope, send)
             return
@@ -223,8 +229,10 @@ class Language:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
-        cookie = _cookie_language(headers.get(b"cookie", b"").decode("latin-1"))
+        query = scope.get("query_string", b"")
+        asked = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang=" in query else None
+        cookie_header = headers.get(b"cookie", b"")
+        cookie = _cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
         fallback = cookie or negotiate(headers.get(b"accept-language", b"").decode("latin-1")) or self.default
         state = scope.setdefault("state", {})
         state["language"] = asked if asked in LANGUAGES else fallback

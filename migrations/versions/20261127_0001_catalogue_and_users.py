@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:26:34.825245
+Create Date: 2026-11-27 12:39:34.378684
 """
 
 from collections.abc import Sequence
@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("rrule", sa.String(length=500), nullable=True),
         sa.Column("exdates", sa.JSON(), nullable=False),
         sa.Column("series_ends_at", events.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("long_running", sa.Boolean(), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("registration_opens_at", events.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("registration_closes_at", events.database.UTCDateTime(timezone=True), nullable=True),
@@ -139,6 +140,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_events_category_id"), ["category_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_city_id"), ["city_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_created_by_id"), ["created_by_id"], unique=False)
+        batch_op.create_index("ix_events_long_running_starts_at_id", ["long_running", "starts_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_series_ends_at"), ["series_ends_at"], unique=False)
         batch_op.create_index("ix_events_starts_at_id", ["starts_at", "id"], unique=False)
@@ -167,6 +169,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_events_starts_at_id")
         batch_op.drop_index(batch_op.f("ix_events_series_ends_at"))
         batch_op.drop_index(batch_op.f("ix_events_office_id"))
+        batch_op.drop_index("ix_events_long_running_starts_at_id")
         batch_op.drop_index(batch_op.f("ix_events_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_events_city_id"))
         batch_op.drop_index(batch_op.f("ix_events_category_id"))

@@ -1,0 +1,225 @@
+"""Rendered answers kept in memory, and the data version that says when they are no longer true.
+
+Public pages and the read API are the same for everyone who asks in the same language, and change only when
+data changes or when time passes a boundary (an event starts, registration opens). A cache hit costs no
+database round trip, which is what lets a page answer at a good fraction of the speed of a static file.
+
+The data version must change in every process as soon as any process commits a change:
+
+- every session marks a flush that changed something, and the commit of that session bumps this process's
+  version at once (so a process never serves its own stale answers);
+- on PostgreSQL the same transaction sends ``NOTIFY stedenband_changes``, delivered to all processes at commit
+  and only then; each process LISTENs on a connection of its own and bumps its version when told. While that
+  connection is down, the cache is not used at all;
+- on SQLite, every process on the machine shares the database file: its modification time and size, and the
+  write-ahead log's, are part of the version (one ``stat`` per request).
+
+Changes made outside the platform (by hand in psql) are not seen on PostgreSQL until the next change made
+through it, or a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+log = logging.getLogger("events.cache")
+
+CHANNEL = "stedenband_changes"
+# Even without a known boundary, an answer is recomputed this often (e.g. the archive gains ended events).
+MAX_AGE = dt.timedelta(seconds=60)
+
+
+class _LocalChanges:
+    """Commits of changes made by this process, counted by every session's commit (see the listeners below)."""
+
+    count = 0
+
+
+def _mark_changed(session: Session) -> None:
+    if session.info.get("changed"):
+        return
+    session.info["changed"] = True
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Transactional: PostgreSQL delivers it when (and only if) this transaction commits.
+        connection.exec_driver_sql(f"NOTIFY {CHANNEL}")
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    _mark_changed(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_statement(state: ORMExecuteState) -> None:
+    # INSERT, UPDATE and DELETE statements run through the session change data without a flush.
+    if state.is_insert or state.is_update or state.is_delete:
+        _mark_changed(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session: Session) -> None:
+    if session.info.pop("changed", False):
+        _LocalChanges.count += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_change(session: Session) -> None:
+    session.info.pop("changed", None)
+
+
+class DataVersion:
+    """This process's view of the data version; ``token()`` is None while it cannot be trusted."""
+
+    def __init__(self, database_url: str) -> None:
+        self.heard = 0  # changes other processes announced (PostgreSQL)
+        self.listening = False
+        self._files: tuple[str, ...] = ()
+        self._task: asyncio.Task[None] | None = None
+        url = make_url(database_url)
+        self.is_sqlite = url.get_backend_name() == "sqlite"
+        if self.is_sqlite and url.database and url.database != ":memory:":
+            path = os.path.abspath(url.database)
+            self._files = (path, path + "-wal")
+        self._asyncpg_dsn = (
+            None if self.is_sqlite else url.set(drivername="postgresql").render_as_string(hide_password=False)
+        )
+
+    def token(self) -> tuple[int, ...] | None:
+        if self.is_sqlite:
+            return (_LocalChanges.count, *self._file_stamps())
+        return (_LocalChanges.count, self.heard) if self.listening else None
+
+    def _heard_change(self, *_: object) -> None:
+        self.heard += 1
+
+    def _file_stamps(self) -> tuple[int, ...]:
+        stamps: list[int] = []
+        for path in self._files:
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                stamps += [0, 0]
+                continue
+            stamps += [stat.st_mtime_ns, stat.st_size]
+        return tuple(stamps)
+
+    async def start(self) -> None:
+        """Begin listening for other processes' changes (PostgreSQL only)."""
+        if self._asyncpg_dsn is not None:
+            self._task = asyncio.create_task(self._listen_forever(), name="data-version-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _listen_forever(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                connection = await asyncpg.connect(self._asyncpg_dsn)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("Cannot listen for data changes yet (%s); the page cache is off", type(error).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+                continue
+            delay = 0.5
+            await self._listen_until_lost(connection)
+            log.warning("Lost the connection that listens for data changes; the page cache is off until it returns")
+
+    async def _listen_until_lost(self, connection: Any) -> None:
+        lost = asyncio.Event()
+        connection.add_termination_listener(lambda _connection: lost.set())
+        await connection.add_listener(CHANNEL, self._heard_change)
+        self._heard_change()  # anything may have changed while nobody was listening
+        self.listening = True
+        log.info("Listening for data changes; the page cache is on")
+        try:
+            while not lost.is_set():
+                # A connection cut without a goodbye (a network fault) is noticed by asking now and then.
+                try:
+                    await asyncio.wait_for(lost.wait(), timeout=15)
+                except TimeoutError:
+                    await asyncio.wait_for(connection.execute("SELECT 1"), timeout=5)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("The connection that listens for data changes failed (%s)", type(error).__name__)
+        finally:
+            self.listening = False
+            if not connection.is_closed():
+                await connection.close()
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    body: bytes
+    status: int
+    raw_headers: list[tuple[bytes, bytes]]
+    etag: str
+    token: tuple[int, ...]
+    expires: dt.datetime
+    # The same answer gzip-compressed once, for the clients that accept it (browsers and HTTP libraries do).
+    gzip_body: bytes | None = None
+    gzip_headers: list[tuple[bytes, bytes]] | None = None
+
+
+class AnswerCache:
+    """A least-recently-used store of rendered answers, bounded by their total size in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Any, CachedAnswer] = OrderedDict()
+        self._bytes = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def get(self, key: Any, token: tuple[int, ...], now: dt.datetime) -> CachedAnswer | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.token != token or entry.expires <= now:
+            self._remove(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: Any, entry: CachedAnswer) -> None:
+        if len(entry.body) > self.max_bytes // 4:
+            return
+        self._remove(key)
+        self._entries[key] = entry
+        self._bytes += _size(entry)
+        while self._bytes > self.max_bytes:
+            oldest = next(iter(self._entries))
+            self._remove(oldest)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+    def _remove(self, key: Any) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= _size(entry)
+
+
+def _size(entry: CachedAnswer) -> int:
+    return len(entry.body) + len(entry.gzip_body or b"")
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'

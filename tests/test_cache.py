@@ -1,0 +1,180 @@
+"""The answer cache: served from memory while true, never after a change commits, in any process."""
+
+import datetime as dt
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from events import migrate
+from events.app import create_app
+from events.catalog.models import Event, EventTranslation
+from events.database import create_engine, make_sessionmaker, transaction, utcnow
+from events.demo.loader import load_demo
+from tests.conftest import NOW, settings_with
+from tests.databases import drop_database, fresh_database
+
+
+async def _demo_database(now: dt.datetime) -> str:
+    url = await fresh_database("cache")
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate.upgrade_connection)
+        await connection.commit()
+    async with transaction(make_sessionmaker(engine)) as session:
+        await load_demo(session, now=now)
+    await engine.dispose()
+    return url
+
+
+@pytest.fixture
+async def database_url():
+    url = await _demo_database(NOW)
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture
+async def database_url_now():
+    """The demo programme around the real present, for servers that run on the real clock."""
+    url = await _demo_database(utcnow())
+    yield url
+    await drop_database(url)
+
+
+async def _rename(database_url: str, slug: str, title: str) -> None:
+    """A change committed by another process (here: its own engine, as an organiser's request would)."""
+    engine = create_engine(database_url)
+    async with transaction(make_sessionmaker(engine)) as session:
+        event_id = await session.scalar(select(Event.id).where(Event.slug == slug))
+        await session.execute(
+            update(EventTranslation)
+            .where(EventTranslation.event_id == event_id, EventTranslation.language == "en")
+            .values(title=title)
+        )
+    await engine.dispose()
+
+
+@pytest.fixture
+async def cached_app(database_url):
+    app = create_app(settings_with(database_url=database_url, page_cache_mb=8))
+    app.state.clock = lambda: NOW
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="https://t") as client:
+        # On PostgreSQL the cache waits until the process listens for changes; on SQLite the first connection
+        # creates the write-ahead log, which changes the file stamps once.
+        deadline = time.monotonic() + 10
+        while (await client.get("/api/v1/cities")).headers.get("x-cache") != "hit":
+            assert time.monotonic() < deadline, "the cache did not turn on"
+        yield app, client
+
+
+async def test_hits_304s_gzip_and_one_entry_per_language(cached_app):
+    app, client = cached_app
+    first = await client.get("/?lang=en")
+    assert first.headers["x-cache"] == "miss"
+    second = await client.get("/?lang=en")
+    assert second.headers["x-cache"] == "hit" and second.text == first.text
+    assert second.headers["etag"] == first.headers["etag"] and second.headers["etag"].startswith('"')
+    assert (await client.get("/?lang=nl")).text != first.text  # languages are cached apart
+    not_modified = await client.get("/?lang=en", headers={"If-None-Match": first.headers["etag"]})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    zipped = await client.get("/api/v1/events", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["vary"]
+    assert zipped.json()["items"]  # httpx inflates it
+    raw = await client.get("/api/v1/events", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in raw.headers
+    assert gzip.decompress(gzip.compress(raw.content)) == raw.content
+
+
+async def test_a_committed_change_is_seen_at_once(cached_app, database_url):
+    app, client = cached_app
+    assert "Weert trade mission to Yuhang" in (await client.get("/?lang=en")).text
+    assert (await client.get("/?lang=en")).headers["x-cache"] == "hit"
+    await _rename(database_url, "trade-mission-weert-to-yuhang", "Renamed mission")
+    page = await client.get("/?lang=en")
+    assert page.headers["x-cache"] == "miss"
+    assert "Renamed mission" in page.text
+
+
+async def test_errors_are_not_cached(cached_app):
+    _, client = cached_app
+    for _ in range(2):
+        response = await client.get("/?category=nope")
+        assert response.status_code == 400 and "x-cache" not in response.headers
+
+
+async def test_answers_expire_when_time_changes_them(cached_app):
+    app, client = cached_app
+    assert (await client.get("/events/jingshan-tea-culture-day?lang=en")).headers["x-cache"] == "miss"
+    assert (await client.get("/events/jingshan-tea-culture-day?lang=en")).headers["x-cache"] == "hit"
+    # Its registration opens in 14 days: from then on the page must say so, so the cached copy may not outlive it.
+    app.state.clock = lambda: NOW + dt.timedelta(days=14, minutes=1)
+    page = await client.get("/events/jingshan-tea-culture-day?lang=en")
+    assert page.headers["x-cache"] == "miss"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_other_processes_never_serve_stale_answers(database_url_now, tmp_path):
+    """Two server processes share one database; a change committed elsewhere reaches both."""
+    ports = [_free_port(), _free_port()]
+    database_url = database_url_now
+    env = {**os.environ, "EVENTS_DATABASE_URL": database_url, "EVENTS_SECRET_KEY": "cache-test"}
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "events", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            for port in ports:
+                await _wait_until_cache_is_on(client, port)
+            title = "Weert trade mission to Yuhang"
+            for port in ports:
+                await client.get(f"http://127.0.0.1:{port}/?lang=en")
+                cached = await client.get(f"http://127.0.0.1:{port}/?lang=en")
+                assert cached.headers["x-cache"] == "hit" and title in cached.text
+            await _rename(database_url, "trade-mission-weert-to-yuhang", "Mission renamed elsewhere")
+            for port in ports:
+                # PostgreSQL delivers the notification within milliseconds of the commit; SQLite needs none.
+                deadline = time.monotonic() + 2
+                while (
+                    "Mission renamed elsewhere"
+                    not in (page := await client.get(f"http://127.0.0.1:{port}/?lang=en")).text
+                ):
+                    assert time.monotonic() < deadline, f"port {port} kept serving the old page"
+                assert page.headers["x-cache"] == "miss"
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+async def _wait_until_cache_is_on(client, port):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            await client.get(f"http://127.0.0.1:{port}/api/v1/cities")
+            if (await client.get(f"http://127.0.0.1:{port}/api/v1/cities")).headers.get("x-cache") == "hit":
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"the server on port {port} did not start with its cache on")
