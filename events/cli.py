@@ -112,6 +112,7 @@ def _serve(settings: Settings, arguments: argparse.Namespace) -> int:
     import uvicorn
 
     from events import migrate
+    from events.paths import PACKAGE_DIR, TEMPLATES_DIR
 
     current = asyncio.run(_current_revision(settings))
     head = migrate.head_revision()
@@ -137,6 +138,8 @@ def _serve(settings: Settings, arguments: argparse.Namespace) -> int:
         port=arguments.port,
         workers=arguments.workers if not arguments.reload else None,
         reload=arguments.reload,
+        # Watch the code and templates wherever they are installed, not the folder the command runs in.
+        reload_dirs=[str(PACKAGE_DIR), str(TEMPLATES_DIR)] if arguments.reload else None,
         access_log=False,
         log_config=None,
         proxy_headers=True,
