@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -13,12 +14,14 @@ from starlette.middleware import Middleware
 from events import __version__
 from events.cache import AnswerCache, DataVersion
 from events.database import create_engine, make_sessionmaker, utcnow, write_engine
+from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
 from events.routes import all_routes
 from events.secrets_store import resolve_secret_key
 from events.settings import Settings
 from events.web.errors import install_error_handlers, respond_outside_routing
 from events.web.middleware import BodySizeLimit, ErrorBoundary, Language, RequestLog, SecurityHeaders
+from events.web.ratelimit import limiter_for
 from events.web.templating import create_environment
 
 
@@ -36,9 +39,13 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await data_version.start()
+        worker = asyncio.create_task(build_worker(settings, engine).run()) if settings.mail_worker else None
         async with httpx.AsyncClient(timeout=10, headers={"User-Agent": f"Stedenband/{__version__}"}) as client:
             app.state.http = client
             yield
+        if worker is not None:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
         await data_version.stop()
         await engine.dispose()
         # uvicorn ends a SIGTERM-ed process by raising the signal again, which skips atexit: flush the logs now.
@@ -66,6 +73,7 @@ def create_app(
     app.state.clock = utcnow
     app.state.data_version = data_version
     app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
+    app.state.rate_limiter = limiter_for(settings)
     app.state.secret_key = resolve_secret_key(settings)
     return app
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="show the database's schema revision")
 
     commands.add_parser("demo", help="load the demo programme (running it again adds nothing)")
+    commands.add_parser("worker", help="deliver the outbox and send reminders, until stopped")
+
+    privacy = commands.add_parser("privacy", help="personal data")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    purge = privacy_commands.add_parser("purge", help="anonymise registrations of events that ended long ago")
+    purge.add_argument("--after-days", type=int, default=365, help="days after the event's end (default 365)")
 
     users = commands.add_parser("users", help="organisers and admins")
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -62,7 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from events.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
-    handlers = {"serve": _serve, "db": _db, "demo": _demo, "users": _users}
+    handlers = {
+        "serve": _serve,
+        "db": _db,
+        "demo": _demo,
+        "users": _users,
+        "worker": _worker,
+        "privacy": _privacy,
+    }
     return handlers[arguments.command](settings, arguments)
 
 
@@ -102,10 +117,70 @@ def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _print_progress(done: int, total: int, what: str) -> None:
+    """A progress bar on a terminal; in a log (no terminal) only the end result."""
+    if not sys.stdout.isatty():
+        if done == total:
+            print(f"{what}: {done}/{total}", flush=True)
+        return
     width = 30
     filled = width * done // max(total, 1)
     end = "\n" if done == total else ""
     print(f"\r{what:<18} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, flush=True)
+
+
+def _worker(settings: Settings, arguments: argparse.Namespace) -> int:
+    from events.database import create_engine
+    from events.jobs import build_worker
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        task = asyncio.create_task(build_worker(settings, engine).run())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        await stop.wait()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await engine.dispose()
+
+    print("The mail worker runs (press Ctrl+C to stop).", flush=True)
+    asyncio.run(run())
+    from events.logs import flush_logs
+
+    flush_logs()
+    return 0
+
+
+def _privacy(settings: Settings, arguments: argparse.Namespace) -> int:
+    from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
+    from events.registrations.privacy import purge
+
+    if arguments.after_days < 0:
+        print("stedenband: --after-days cannot be negative.", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url)
+        now = utcnow()
+        try:
+            async with transaction(make_sessionmaker(write_engine(engine))) as session:
+                return await purge(
+                    session,
+                    ended_before=now - dt.timedelta(days=arguments.after_days),
+                    now=now,
+                    progress=lambda done, total: _print_progress(done, total, "Anonymising"),
+                )
+        finally:
+            await engine.dispose()
+
+    count = asyncio.run(run())
+    print(
+        f"Anonymised {count} registrations of events that ended more than {arguments.after_days} days ago."
+        if count
+        else f"No registrations of events that ended more than {arguments.after_days} days ago were left to anonymise."
+    )
+    return 0
 
 
 def _serve(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -7,8 +7,21 @@ language of the request that caused them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
+from events.clocks import format_moment
 from events.i18n import N_
+
+
+@dataclasses.dataclass(frozen=True)
+class Moment:
+    """A moment in a message, written out in the reader's language when the message is translated."""
+
+    moment: dt.datetime
+    timezone: str
+
+    def for_language(self, language: str) -> str:
+        return format_moment(self.moment, self.timezone, language)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +45,14 @@ class PlatformError(Exception):
         self.params = params
         super().__init__(self.message % params if params else self.message)
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer needs (Retry-After, say)."""
+        return {}
+
+    def problem_fields(self) -> dict[str, object]:
+        """Members added to the problem JSON beside type, title, status and detail."""
+        return {}
+
 
 class InvalidInput(PlatformError):
     status = 400
@@ -41,6 +62,14 @@ class InvalidInput(PlatformError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__()
         self.errors = errors
+
+
+class InvalidFields(InvalidInput):
+    """A request body (form or JSON) with fields that break the rules: 422, each field named."""
+
+    status = 422
+    code = "invalid-fields"
+    title = N_("Some fields need your attention")
 
 
 class NotFound(PlatformError):
@@ -66,8 +95,33 @@ class DatabaseUnavailable(PlatformError):
     code = "database-unavailable"
     title = N_("The platform cannot reach its database right now")
 
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}
+
 
 class UnknownLanguage(PlatformError):
     status = 400
     code = "unknown-language"
     title = N_("This language is not available")
+
+
+class TooManyRequests(PlatformError):
+    status = 429
+    code = "too-many-requests"
+    title = N_("Too many requests from your address")
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(N_("Please wait %(seconds)s seconds and try again."), seconds=retry_after)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class CSRFFailed(PlatformError):
+    status = 403
+    code = "csrf-failed"
+    title = N_("This form has expired")
+
+    def __init__(self) -> None:
+        super().__init__(N_("Please go back, reload the page and send the form again. Nothing was changed."))

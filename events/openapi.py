@@ -13,8 +13,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from events import __version__
+from events.catalog.availability import RegistrationState
 from events.catalog.filters import DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT
 from events.i18n import LANGUAGE_CODES
+
+REGISTRATION_STATES = [state.value for state in RegistrationState]
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -192,12 +195,82 @@ _SCHEMAS: dict[str, Any] = {
             "registration_open": {"type": "boolean"},
             "registration_state": {
                 "type": "string",
-                "enum": ["open", "not_published", "cancelled", "not_yet_open", "closed", "started", "full"],
+                "enum": REGISTRATION_STATES,
             },
+            "max_seats_per_registration": {"type": "integer", "minimum": 1},
+            "waitlist_enabled": {"type": "boolean"},
+            "approval_required": {"type": "boolean"},
+            "waitlist_length": {"type": "integer", "minimum": 0, "description": "Registrations on the waiting list."},
+            "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
             "url": _STRING,
             "ics_url": _STRING,
             "updated_at": _DATETIME,
             "sequence": {"type": "integer", "minimum": 0},
+        },
+    },
+    "Question": {
+        "type": "object",
+        "required": ["id", "kind", "required", "label"],
+        "properties": {
+            "id": _STRING,
+            "kind": {"type": "string", "enum": ["text", "long_text", "choice", "multiple_choice", "yes_no"]},
+            "required": {"type": "boolean"},
+            "label": _STRING,
+            "choices": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["value", "label"],
+                    "properties": {"value": _STRING, "label": _STRING},
+                },
+            },
+        },
+        "description": "Answers: a string (text, long_text), a choice's value (choice), a list of values "
+        "(multiple_choice) or a boolean (yes_no).",
+    },
+    "RegistrationRequest": {
+        "type": "object",
+        "required": ["name", "email", "home_city", "language", "consent"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "email": {"type": "string", "format": "email"},
+            "phone": {"type": ["string", "null"]},
+            "home_city": {"type": "string", "description": "A city slug, or `other`."},
+            "language": {"type": "string", "enum": list(LANGUAGE_CODES), "description": "Language of our messages."},
+            "seats": {"type": "integer", "minimum": 1, "description": "Default: 1 plus the named members."},
+            "members": {"type": "array", "items": _STRING, "description": "The other members of a delegation."},
+            "answers": {"type": "object", "description": "Keyed by question id."},
+            "consent": {"type": "boolean", "const": True, "description": "Agreement to the privacy statement."},
+        },
+    },
+    "RegistrationChange": {
+        "type": "object",
+        "properties": {
+            "seats": {"type": "integer", "minimum": 1},
+            "members": {"type": "array", "items": _STRING},
+            "answers": {"type": "object"},
+        },
+    },
+    "Registration": {
+        "type": "object",
+        "required": ["status", "waitlist_position", "seats", "manage_url", "event"],
+        "properties": {
+            "status": {"type": "string", "enum": ["confirmed", "waitlisted", "pending", "cancelled", "declined"]},
+            "waitlist_position": {"type": ["integer", "null"], "minimum": 1},
+            "seats": {"type": "integer", "minimum": 1},
+            "manage_url": {"type": "string", "description": "The private manage link; keep it secret."},
+            "name": _STRING,
+            "email": _STRING,
+            "phone": _NULLABLE_STRING,
+            "language": _STRING,
+            "members": {"type": "array", "items": _STRING},
+            "answers": {"type": "object"},
+            "online_url": {"type": ["string", "null"], "description": "Only once confirmed."},
+            "event": {
+                "type": "object",
+                "required": ["slug", "title", "url"],
+                "properties": {"slug": _STRING, "title": _STRING, "url": _STRING},
+            },
         },
     },
     "EventList": {
@@ -314,6 +387,75 @@ _PATHS: dict[str, Any] = {
                 **_COMMON_ERRORS,
             },
         }
+    },
+    "/events/{slug}/registrations": {
+        "post": {
+            "operationId": "register",
+            "summary": "Register for an event (a person, or a delegation with its members).",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": _STRING},
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "Retrying with the same key and body returns the same registration.",
+                    "schema": {"type": "string", "maxLength": 200},
+                },
+                _LANG,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegistrationRequest"}}},
+            },
+            "responses": {
+                "201": _json_response("Confirmed, on the waiting list, or awaiting approval.", "Registration"),
+                "404": _problem_response("No public event has this slug."),
+                "409": _problem_response(
+                    "Registration is closed (`reason`: not_yet_open, closed, started, cancelled, full, "
+                    "no_registration), not enough places, or the address is already registered (the manage link "
+                    "is e-mailed again)."
+                ),
+                "422": _problem_response("Invalid fields (`errors` lists each), or a reused Idempotency-Key."),
+                "429": _problem_response("Too many registrations from this address; see Retry-After."),
+                **_COMMON_ERRORS,
+            },
+        }
+    },
+    "/registrations/{token}": {
+        "parameters": [{"name": "token", "in": "path", "required": True, "schema": _STRING}],
+        "get": {
+            "operationId": "getRegistration",
+            "summary": "A registration, by its private token.",
+            "responses": {
+                "200": _json_response("The registration.", "Registration"),
+                "404": _problem_response("No registration has this token."),
+                **_COMMON_ERRORS,
+            },
+        },
+        "patch": {
+            "operationId": "changeRegistration",
+            "summary": "Change places, members or answers, within the rules of registering.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegistrationChange"}}},
+            },
+            "responses": {
+                "200": _json_response("The changed registration.", "Registration"),
+                "404": _problem_response("No registration has this token."),
+                "409": _problem_response("Not enough places, the event started, or the registration is cancelled."),
+                "422": _problem_response("Invalid fields."),
+                **_COMMON_ERRORS,
+            },
+        },
+        "delete": {
+            "operationId": "cancelRegistration",
+            "summary": "Cancel; the places go at once to whoever waits next.",
+            "responses": {
+                "200": _json_response("The cancelled registration.", "Registration"),
+                "404": _problem_response("No registration has this token."),
+                **_COMMON_ERRORS,
+            },
+        },
     },
     "/cities": {
         "get": {

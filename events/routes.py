@@ -9,14 +9,17 @@ from events.feeds import routes as feed_routes
 from events.openapi import routes as openapi_routes
 from events.pages import routes as page_routes
 from events.paths import STATIC_DIR
+from events.registrations import api as registration_api
+from events.registrations import routes as registration_routes
 
 
 def all_routes() -> list[BaseRoute]:
     # The busiest routes first: the router tries them in order.
     return [
-        Mount("/api/v1", routes=[*catalog_api.routes, *openapi_routes], name="api"),
+        Mount("/api/v1", routes=[*catalog_api.routes, *registration_api.routes, *openapi_routes], name="api"),
         *feed_routes.routes,  # before the event pages: /events/{slug}.ics must win over /events/{slug}
         *catalog_routes.routes,
+        *registration_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         *page_routes.routes,
     ]

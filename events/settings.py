@@ -76,6 +76,50 @@ class Settings:
             "Memory per process, in MiB, for rendered public pages, API answers and calendars; 0 turns the cache off.",
         ),
     )
+    smtp_url: str | None = field(
+        default=None,
+        metadata=_setting(
+            "EVENTS_SMTP_URL",
+            "Mail server: `smtp://user:password@host:587` (STARTTLS when the server offers it) or "
+            "`smtps://user:password@host:465`. When unset, messages are written as .eml files to EVENTS_MAIL_DIR.",
+        ),
+    )
+    mail_dir: str = field(
+        default="outbox",
+        metadata=_setting("EVENTS_MAIL_DIR", "Folder for .eml files when no EVENTS_SMTP_URL is set."),
+    )
+    mail_from: str | None = field(
+        default=None,
+        metadata=_setting(
+            "EVENTS_MAIL_FROM",
+            "Sender of every message, e.g. `Stedenband Weert <stedenband@weert.nl>`. "
+            "Default: `Stedenband <noreply@` + the host of EVENTS_BASE_URL + `>`.",
+        ),
+    )
+    mail_worker: bool = field(
+        default=True,
+        metadata=_setting(
+            "EVENTS_MAIL_WORKER",
+            "`on`: `stedenband serve` also delivers the outbox (and sends reminders) in its own process; "
+            "`off` when a separate `stedenband worker` does it.",
+        ),
+    )
+    registration_rate_limit: str | None = field(
+        default="20/minute",
+        metadata=_setting(
+            "EVENTS_REGISTRATION_RATE_LIMIT",
+            "Registrations accepted per client address, as `N/second`, `N/minute` or `N/hour`; "
+            "set it empty to turn the limit off (load tests).",
+        ),
+    )
+    redis_url: str | None = field(
+        default=None,
+        metadata=_setting(
+            "EVENTS_REDIS_URL",
+            "Redis shared by several app processes or servers for the rate limit, e.g. `redis://127.0.0.1:6379/0`. "
+            "Without it each process counts on its own.",
+        ),
+    )
     content_dir: str | None = field(
         default=None,
         metadata=_setting(
@@ -103,7 +147,12 @@ class Settings:
         values: dict[str, object] = {}
         for setting in fields(cls):
             raw = environ.get(setting.metadata["env"])
-            if raw is None or raw.strip() == "":
+            if raw is None:
+                continue
+            if raw.strip() == "":
+                # Set but empty turns an optional feature off (the rate limit); elsewhere it means the default.
+                if setting.type == "str | None":
+                    values[setting.name] = None
                 continue
             values[setting.name] = _parse(setting.metadata["env"], raw.strip(), setting.type)
         return cls(**values)  # type: ignore[arg-type]
@@ -117,6 +166,10 @@ class Settings:
             )
         if urlsplit(self.base_url).scheme not in ("http", "https") or not urlsplit(self.base_url).hostname:
             raise SettingsError(f"EVENTS_BASE_URL is {self.base_url!r}; give an http:// or https:// address.")
+        if self.registration_rate_limit is not None:
+            parse_rate(self.registration_rate_limit)
+        if self.smtp_url is not None and urlsplit(self.smtp_url).scheme not in ("smtp", "smtps"):
+            raise SettingsError("EVENTS_SMTP_URL must start with smtp:// or smtps://.")
         if self.page_cache_mb < 0:
             raise SettingsError("EVENTS_PAGE_CACHE_MB cannot be negative; 0 turns the cache off.")
         if self.max_body_size < 1024:
@@ -125,6 +178,10 @@ class Settings:
             raise SettingsError(f"EVENTS_LOG_FORMAT is {self.log_format!r}; use text or json.")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"EVENTS_LOG_LEVEL is {self.log_level!r}; use DEBUG, INFO, WARNING or ERROR.")
+
+    @property
+    def sender(self) -> str:
+        return self.mail_from or f"Stedenband <noreply@{urlsplit(self.base_url).hostname}>"
 
     @property
     def uid_domain(self) -> str:
@@ -149,12 +206,31 @@ class Settings:
 
 
 def _parse(env: str, raw: str, annotation: object) -> object:
+    if annotation == "bool":
+        if raw.lower() in ("1", "on", "true", "yes"):
+            return True
+        if raw.lower() in ("0", "off", "false", "no"):
+            return False
+        raise SettingsError(f"{env} is {raw!r}; use on or off.")
     if annotation != "int":
         return raw
     try:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{env} is {raw!r}; give a whole number.") from None
+
+
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"20/minute"`` as (20, 60): how many in how many seconds."""
+    count, _, period = rate.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip() not in _PERIODS:
+        raise SettingsError(
+            f"EVENTS_REGISTRATION_RATE_LIMIT is {rate!r}; write it like 20/minute (second, minute or hour)."
+        )
+    return int(count), _PERIODS[period.strip()]
 
 
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}

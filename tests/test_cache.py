@@ -63,7 +63,7 @@ async def _rename(database_url: str, slug: str, title: str) -> None:
 
 @pytest.fixture
 async def cached_app(database_url):
-    app = create_app(settings_with(database_url=database_url, page_cache_mb=8))
+    app = create_app(settings_with(database_url=database_url, page_cache_mb=8, mail_worker=False))
     app.state.clock = lambda: NOW
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="https://t") as client:

@@ -16,6 +16,8 @@ from events.catalog.models import Category, City
 from events.catalog.presenters import EventView, earliest_change, present_event
 from events.catalog.queries import Catalogue, get_public_event, list_events, load_catalogue
 from events.i18n import LANGUAGE_CODES, pick_text
+from events.registrations.models import Question, QuestionKind
+from events.registrations.service import questions_by_event
 from events.web.caching import cached, valid_until
 from events.web.endpoints import now, with_transaction
 
@@ -26,7 +28,21 @@ def _iso(moment: dt.datetime | None, timezone: str | None = None) -> str | None:
     return (moment.astimezone(ZoneInfo(timezone)) if timezone else moment).isoformat()
 
 
-def event_json(view: EventView) -> dict[str, Any]:
+def question_json(question: Question, language: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(question.id),
+        "kind": question.kind.value,
+        "required": question.required,
+        "label": pick_text(question.label, language),
+    }
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        body["choices"] = [
+            {"value": choice["value"], "label": pick_text(choice["label"], language)} for choice in question.choices
+        ]
+    return body
+
+
+def event_json(view: EventView, questions: list[Question], language: str) -> dict[str, Any]:
     event = view.event
     zone = event.timezone
     venue = None
@@ -85,6 +101,11 @@ def event_json(view: EventView) -> dict[str, Any]:
         "cancellation_reason": view.cancellation_reason or None,
         "capacity": view.capacity,
         "seats_left": view.seats_left,
+        "max_seats_per_registration": event.max_seats_per_registration,
+        "waitlist_enabled": event.waitlist_enabled,
+        "approval_required": event.approval_required,
+        "waitlist_length": event.waitlist_length,
+        "questions": [question_json(question, language) for question in questions],
         "registration_open": view.registration_open,
         "registration_state": view.registration.value,
         "url": view.url,
@@ -114,12 +135,15 @@ def category_json(category: Category, language: str) -> dict[str, Any]:
     }
 
 
-def _present(request: Request, catalogue: Catalogue, events: list[Any]) -> list[dict[str, Any]]:
+async def _present(
+    request: Request, session: AsyncSession, catalogue: Catalogue, events: list[Any]
+) -> list[dict[str, Any]]:
     base_url = request.app.state.settings.base_url
     language = request.state.language
     views = [present_event(event, catalogue, language, now=now(request), base_url=base_url) for event in events]
     valid_until(request, earliest_change(views, now(request)))
-    return [event_json(view) for view in views]
+    questions = await questions_by_event(session, [event.id for event in events])
+    return [event_json(view, questions[view.event.id], language) for view in views]
 
 
 def _json(body: object) -> JSONResponse:
@@ -138,7 +162,7 @@ async def api_events(request: Request, session: AsyncSession) -> Response:
     page = await list_events(session, catalogue, filters, now=now(request), limit=limit, after=cursor)
     return _json(
         {
-            "items": _present(request, catalogue, page.events),
+            "items": await _present(request, session, catalogue, page.events),
             "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
         }
     )
@@ -149,7 +173,7 @@ async def api_events(request: Request, session: AsyncSession) -> Response:
 async def api_event(request: Request, session: AsyncSession) -> Response:
     catalogue = await load_catalogue(session)
     event = await get_public_event(session, catalogue, request.path_params["slug"])
-    return _json(_present(request, catalogue, [event])[0])
+    return _json((await _present(request, session, catalogue, [event]))[0])
 
 
 @cached

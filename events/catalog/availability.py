@@ -16,6 +16,7 @@ class RegistrationState(enum.StrEnum):
     CLOSED = "closed"
     STARTED = "started"
     FULL = "full"
+    NO_REGISTRATION = "no_registration"
 
 
 def registration_window(event: Event) -> tuple[dt.datetime | None, dt.datetime]:
@@ -27,7 +28,7 @@ def registration_window(event: Event) -> tuple[dt.datetime | None, dt.datetime]:
 
 def seats_left(event: Event) -> int | None:
     """Seats still free, or None when the event has no limit."""
-    return event.capacity
+    return None if event.capacity is None else max(event.capacity - event.confirmed_seats, 0)
 
 
 def registration_state(event: Event, now: dt.datetime) -> RegistrationState:
@@ -35,6 +36,8 @@ def registration_state(event: Event, now: dt.datetime) -> RegistrationState:
         return RegistrationState.CANCELLED
     if event.status is not EventStatus.PUBLISHED:
         return RegistrationState.NOT_PUBLISHED
+    if not event.registration_enabled:
+        return RegistrationState.NO_REGISTRATION
     opens, closes = registration_window(event)
     if now >= event.starts_at:
         return RegistrationState.STARTED
@@ -42,7 +45,7 @@ def registration_state(event: Event, now: dt.datetime) -> RegistrationState:
         return RegistrationState.NOT_YET_OPEN
     if now >= closes:
         return RegistrationState.CLOSED
-    if seats_left(event) == 0:
+    if seats_left(event) == 0 and not event.waitlist_enabled:
         return RegistrationState.FULL
     return RegistrationState.OPEN
 

@@ -17,6 +17,9 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
+    text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
@@ -85,11 +88,22 @@ class EventStatus(enum.StrEnum):
 LONG_SPAN = dt.timedelta(days=31)
 
 
+class WaitlistRule(enum.StrEnum):
+    # Strict: nobody passes a waiting registration, even one too large for the seats that came free.
+    STRICT = "strict"
+    # First that fits: the earliest waiting registration that fits the free seats goes first.
+    FIRST_FIT = "first_fit"
+
+
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        # The last line of defence against overbooking: the database itself refuses it.
+        CheckConstraint("capacity IS NULL OR confirmed_seats <= capacity", name="not_overbooked"),
+        CheckConstraint("confirmed_seats >= 0 AND waitlist_length >= 0", name="counts_not_negative"),
+        CheckConstraint("max_seats_per_registration >= 1", name="max_seats_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         CheckConstraint(
             "registration_opens_at IS NULL OR registration_closes_at IS NULL "
@@ -126,6 +140,19 @@ class Event(Base):
     long_running: Mapped[bool] = mapped_column(Boolean, default=False)
 
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Kept by the registrations service under the event's lock, in the same transaction as each change.
+    confirmed_seats: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    waitlist_length: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    max_seats_per_registration: Mapped[int] = mapped_column(Integer, default=5, server_default=text("5"))
+    waitlist_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    waitlist_rule: Mapped[WaitlistRule] = mapped_column(
+        string_enum(WaitlistRule, "waitlist_rule"),
+        default=WaitlistRule.STRICT,
+        server_default=WaitlistRule.STRICT.value,
+    )
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether anyone may register here; imported events (feeds) start without it.
+    registration_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

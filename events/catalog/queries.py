@@ -79,6 +79,26 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
     return event
 
 
+async def load_event(session: AsyncSession, catalogue: Catalogue, event_id: uuid.UUID) -> Event:
+    """An event in any state, fully loaded and read afresh from the database (as after taking its lock)."""
+    statement = _with_everything_shown(select(Event).where(Event.id == event_id)).execution_options(
+        populate_existing=True
+    )
+    event = (await session.scalars(statement)).unique().one_or_none()
+    if event is None:
+        raise NotFound()
+    _attach([event], catalogue)
+    return event
+
+
+async def load_events(session: AsyncSession, catalogue: Catalogue, event_ids: Sequence[uuid.UUID]) -> list[Event]:
+    """Several events in any state, fully loaded, in one round of queries."""
+    statement = _with_everything_shown(select(Event).where(Event.id.in_(event_ids)))
+    events = list((await session.scalars(statement)).unique().all())
+    _attach(events, catalogue)
+    return events
+
+
 async def list_events(
     session: AsyncSession,
     catalogue: Catalogue,

@@ -16,6 +16,7 @@ from events.catalog.presenters import EventView, earliest_change, named, present
 from events.catalog.queries import get_public_event, list_events, load_catalogue
 from events.clocks import format_local
 from events.errors import InvalidInput
+from events.feeds.links import google_calendar_url, outlook_calendar_url
 from events.i18n import gettext_for
 from events.web.caching import cached, valid_until
 from events.web.endpoints import now, with_transaction
@@ -122,7 +123,12 @@ async def event_detail(request: Request, session: AsyncSession) -> Response:
         event, catalogue, language, now=now(request), base_url=request.app.state.settings.base_url, detailed=True
     )
     valid_until(request, earliest_change([view], now(request)))
-    return render(request, "catalog/event.html", {"view": view, "catalogue": catalogue, "now": now(request)})
+    context = {
+        "view": view,
+        "google_url": google_calendar_url(view),
+        "outlook_url": outlook_calendar_url(view),
+    }
+    return render(request, "catalog/event.html", context)
 
 
 routes = [

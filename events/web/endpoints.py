@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from events.database import transaction
+from events.errors import TooManyRequests
 
 SessionHandler = Callable[[Request, AsyncSession], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -25,6 +26,29 @@ def with_transaction(handler: SessionHandler) -> Endpoint:
             return await handler(request, session)
 
     return endpoint
+
+
+def with_write_transaction(handler: SessionHandler) -> Endpoint:
+    """The same for handlers that change data: on SQLite their transaction takes the write lock at once
+    (BEGIN IMMEDIATE), as upgrading a read transaction later fails under load."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        async with transaction(request.app.state.write_sessionmaker) as session:
+            return await handler(request, session)
+
+    return endpoint
+
+
+async def rate_limit(request: Request) -> None:
+    """Count this request against its client address; 429 with Retry-After when over the limit."""
+    limiter = request.app.state.rate_limiter
+    if limiter is None:
+        return
+    address = request.client.host if request.client else "unknown"
+    retry_after = await limiter.hit(address)
+    if retry_after is not None:
+        raise TooManyRequests(retry_after)
 
 
 def now(request: Request) -> dt.datetime:

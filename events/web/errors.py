@@ -51,7 +51,11 @@ def wants_problem_json(scope: Scope) -> bool:
 
 
 def _translated(language: str, message: str, params: dict[str, Any]) -> str:
-    return gettext_for(language, message, **params)
+    localised = {
+        name: value.for_language(language) if hasattr(value, "for_language") else value
+        for name, value in params.items()
+    }
+    return gettext_for(language, message, **localised)
 
 
 def problem_body(error: PlatformError, language: str, base_url: str) -> dict[str, Any]:
@@ -61,11 +65,17 @@ def problem_body(error: PlatformError, language: str, base_url: str) -> dict[str
         "status": error.status,
         "detail": _translated(language, error.message, error.params),
     }
+    body.update(error.problem_fields())
     if isinstance(error, InvalidInput):
         body["errors"] = [
             {"field": item.field, "message": _translated(language, item.message, item.params)} for item in error.errors
         ]
     return body
+
+
+def error_message(request: Request, error: PlatformError) -> str:
+    """An error's message in the request's language, for pages that show it beside a form."""
+    return _translated(request.state.language, error.message, error.params)
 
 
 def as_platform_error(error: Exception) -> PlatformError:
@@ -87,9 +97,7 @@ def as_platform_error(error: Exception) -> PlatformError:
 
 
 def _extra_headers(error: PlatformError, original: Exception) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if isinstance(error, DatabaseUnavailable):
-        headers["Retry-After"] = "5"
+    headers = error.headers()
     if isinstance(original, HTTPException) and original.headers:
         headers.update(original.headers)
     return headers

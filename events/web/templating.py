@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from events.clocks import format_moment
 from events.i18n import LANGUAGES, translations
 from events.paths import STATIC_DIR, TEMPLATES_DIR
+from events.web import csrf
 
 
 @pass_context
@@ -49,7 +50,9 @@ def og_locale(code: str) -> str:
     return LANGUAGES[code].babel_locale.replace("_Hans", "")
 
 
+@cache
 def create_environment() -> Environment:
+    """The one Jinja2 environment of the process, for pages and e-mails alike."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
@@ -65,6 +68,7 @@ def create_environment() -> Environment:
         language_url=language_url,
         og_locale=og_locale,
         format_moment=format_moment,
+        csrf_token=csrf.csrf_token,
         zone=ZoneInfo,
         LANGUAGES=LANGUAGES,
     )
@@ -92,4 +96,6 @@ def render(
     body = environment.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
     response.headers["Vary"] = "Accept-Language, Cookie"
+    if (cookie := csrf.cookie_header(request)) is not None:
+        response.headers.append("Set-Cookie", cookie)
     return response

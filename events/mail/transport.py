@@ -1,0 +1,99 @@
+"""Delivering one message: over SMTP with aiosmtplib, or as an .eml file in a folder when no server is set."""
+
+from __future__ import annotations
+
+import logging
+import os
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from events.mail.models import OutboxMessage
+
+log = logging.getLogger("events.mail")
+
+
+class DeliveryError(Exception):
+    """The message could not be delivered this time; the worker will retry it."""
+
+
+class Transport(Protocol):
+    async def deliver(self, message: EmailMessage, row: OutboxMessage) -> None: ...
+
+
+def build_email(row: OutboxMessage, *, sender: str) -> EmailMessage:
+    """A multipart message: plain text, HTML and (for invitations) the calendar, as mail programs expect it."""
+    message = EmailMessage()
+    message["Subject"] = row.subject
+    message["From"] = sender
+    local, _, domain = row.to_address.rpartition("@")
+    # Address() refuses line breaks and other header injection; names were checked when registering as well.
+    message["To"] = Address(display_name=row.to_name, username=local, domain=domain)
+    message["Message-ID"] = row.message_id
+    message["Date"] = format_datetime(row.created_at)
+    message["Content-Language"] = row.language
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    if row.calendar and row.calendar_method:
+        # Outlook and Gmail look for the calendar inside the alternatives; Apple Mail and Thunderbird also
+        # accept the attachment.
+        message.add_alternative(row.calendar, subtype="calendar", params={"method": row.calendar_method})
+        message.add_attachment(
+            row.calendar.encode(),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics" if row.calendar_method == "REQUEST" else "cancel.ics",
+        )
+    return message
+
+
+class FolderTransport:
+    """Writes each message as an .eml file, so a new installation needs no mail server at all."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder).resolve()
+
+    async def deliver(self, message: EmailMessage, row: OutboxMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"message-{row.id:08d}.eml"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(bytes(message))
+        os.replace(temporary, path)
+        log.info("Wrote %s message %s to %s", row.kind, row.id, path, extra={"outbox_id": row.id, "kind": row.kind})
+
+
+class SMTPTransport:
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.hostname = parts.hostname or "localhost"
+        self.implicit_tls = parts.scheme == "smtps"
+        self.port = parts.port or (465 if self.implicit_tls else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+
+    async def deliver(self, message: EmailMessage, row: OutboxMessage) -> None:
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=self.hostname,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.implicit_tls,
+                # STARTTLS when the server offers it; a local relay may not.
+                start_tls=None if not self.implicit_tls else False,
+                timeout=30,
+            )
+        except (aiosmtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        log.info("Sent %s message %s", row.kind, row.id, extra={"outbox_id": row.id, "kind": row.kind})
+
+
+def transport_for(smtp_url: str | None, mail_dir: str) -> Transport:
+    return SMTPTransport(smtp_url) if smtp_url else FolderTransport(mail_dir)

@@ -1,0 +1,130 @@
+"""Messages that do not start with the participant: reminders, the personal calendar link, and what the
+organisers change (a new time or place, a cancellation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.catalog.models import Event, EventStatus
+from events.catalog.presenters import present_event
+from events.catalog.queries import load_catalogue, load_event
+from events.catalog.recurrence import occurrences_between
+from events.catalog.service import cancel_event
+from events.mail.service import queue_message
+from events.registrations.messages import Kind, compose
+from events.registrations.models import ACTIVE_STATUSES, CalendarToken, Registration, RegistrationStatus
+from events.registrations.service import Context, Locked, issue_token, lock_event, send_mail
+from events.tokens import new_token
+
+REMIND_BEFORE = dt.timedelta(hours=24)
+
+
+def calendar_url(base_url: str, token: str) -> str:
+    return f"{base_url}/feeds/personal/{token}.ics"
+
+
+async def issue_calendar_token(session: AsyncSession, email_key: str, now: dt.datetime) -> str:
+    token, hashed = new_token()
+    session.add(CalendarToken(email_key=email_key, token_hash=hashed, created_at=now))
+    await session.flush()
+    return token
+
+
+async def send_calendar_link(
+    session: AsyncSession, registration: Registration, context: Context, *, renew: bool = False
+) -> None:
+    """E-mail the personal calendar link to the registration's own address (never show it in a page).
+    ``renew`` first drops every earlier link of that address, which then answers 404."""
+    if renew:
+        await session.execute(delete(CalendarToken).where(CalendarToken.email_key == registration.email_key))
+    token = await issue_calendar_token(session, registration.email_key, context.now)
+    catalogue = await load_catalogue(session)
+    event = await load_event(session, catalogue, registration.event_id)
+    view = present_event(event, catalogue, registration.language, now=context.now, base_url=context.base_url)
+    message = compose(
+        Kind.CALENDAR_LINK,
+        registration,
+        view,
+        settings=context.mail,
+        now=context.now,
+        calendar_url=calendar_url(context.base_url, token),
+    )
+    await queue_message(session, message, now=context.now, domain=context.calendar_domain)
+
+
+async def queue_reminders(session: AsyncSession, context: Context) -> int:
+    """Remind confirmed participants of every occurrence starting within a day; each once."""
+    now = context.now
+    horizon = now + REMIND_BEFORE
+    events = (
+        await session.scalars(
+            select(Event).where(
+                Event.status == EventStatus.PUBLISHED,
+                or_(Event.long_running.is_(True), and_(Event.starts_at > now, Event.starts_at <= horizon)),
+                or_(Event.series_ends_at.is_(None), Event.series_ends_at > now),
+            )
+        )
+    ).all()
+    reminded = 0
+    for event in events:
+        upcoming = occurrences_between(
+            event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates, after=now, limit=1
+        )
+        if not upcoming or not now < upcoming[0].start <= horizon:
+            continue
+        start = upcoming[0].start
+        due = (
+            await session.scalars(
+                select(Registration).where(
+                    Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.CONFIRMED,
+                    or_(Registration.reminded_for.is_(None), Registration.reminded_for < start),
+                )
+            )
+        ).all()
+        if not due:
+            continue
+        locked = Locked(await load_event(session, catalogue := await load_catalogue(session), event.id), catalogue)
+        for registration in due:
+            registration.reminded_for = start
+            token = await issue_token(session, registration, context)
+            await send_mail(session, Kind.REMINDER, registration, locked, context, token=token)
+            reminded += 1
+    return reminded
+
+
+async def notify_event_changed(session: AsyncSession, event_id: uuid.UUID, context: Context) -> int:
+    """Tell every active participant that the time or place changed; calendars get the update (higher
+    SEQUENCE, same UID). Call it after raising the event's sequence."""
+    locked = await lock_event(session, event_id)
+    return await _tell_everyone(session, locked, Kind.EVENT_CHANGED, context)
+
+
+async def cancel_event_and_notify(
+    session: AsyncSession, event_id: uuid.UUID, *, reasons: Mapping[str, str], context: Context
+) -> Event:
+    """Cancel an event with its reason and tell every participant, each in their language; calendars drop it."""
+    locked = await lock_event(session, event_id)
+    await cancel_event(session, locked.event, reasons=reasons, now=context.now)
+    await _tell_everyone(session, locked, Kind.EVENT_CANCELLED, context)
+    return locked.event
+
+
+async def _tell_everyone(session: AsyncSession, locked: Locked, kind: Kind, context: Context) -> int:
+    participants = (
+        await session.scalars(
+            select(Registration)
+            .where(Registration.event_id == locked.event.id, Registration.status.in_(ACTIVE_STATUSES))
+            .order_by(Registration.id)
+        )
+    ).all()
+    for registration in participants:
+        token = await issue_token(session, registration, context)
+        confirmed = registration.status is RegistrationStatus.CONFIRMED
+        await send_mail(session, kind, registration, locked, context, token=token, was_in_calendar=confirmed)
+    return len(participants)

@@ -1,0 +1,322 @@
+"""Pages to register for an event and to manage a registration through its private link."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from events.catalog.availability import RegistrationState, registration_state
+from events.catalog.models import Event
+from events.catalog.presenters import named, present_event
+from events.catalog.queries import Catalogue, get_public_event, load_catalogue, load_event
+from events.errors import InvalidInput, Moment, PlatformError
+from events.feeds.ical import calendar_bytes
+from events.feeds.links import google_calendar_url, outlook_calendar_url
+from events.i18n import N_, gettext_for, pick_text
+from events.registrations.errors import CLOSED_MESSAGES
+from events.registrations.forms import OTHER_CITY, from_form
+from events.registrations.models import Question, Registration, RegistrationStatus
+from events.registrations.notices import send_calendar_link
+from events.registrations.privacy import erase_registration, export_data
+from events.registrations.service import (
+    Context,
+    answers_for_display,
+    cancel_registration,
+    change_registration,
+    find_by_token,
+    questions_of,
+    register,
+    waitlist_position,
+)
+from events.web.csrf import verify_csrf
+from events.web.endpoints import now, rate_limit, with_transaction, with_write_transaction
+from events.web.errors import error_message
+from events.web.templating import render
+
+# Pages reached through a private link must not pass it on, be kept by a proxy, or be indexed.
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+DONE_MESSAGES = {
+    "changed": N_("Your changes have been saved. We have e-mailed you the new details."),
+    "cancelled": N_("Your registration has been cancelled. We have e-mailed you a confirmation."),
+    "calendar": N_("We have e-mailed your personal calendar link to your address."),
+    "renewed": N_("We have e-mailed you a new personal calendar link; the old one no longer works."),
+}
+
+
+def service_context(request: Request) -> Context:
+    settings = request.app.state.settings
+    return Context(base_url=settings.base_url, calendar_domain=settings.uid_domain, now=now(request))
+
+
+def question_view(question: Question, language: str) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "kind": question.kind.value,
+        "required": question.required,
+        "label": pick_text(question.label, language),
+        "choices": [
+            {"value": choice["value"], "label": pick_text(choice["label"], language)} for choice in question.choices
+        ],
+    }
+
+
+def _closed_message(event: Event, state: RegistrationState, language: str) -> str:
+    params: dict[str, object] = {}
+    if state is RegistrationState.NOT_YET_OPEN and event.registration_opens_at is not None:
+        params["date"] = Moment(event.registration_opens_at, event.timezone).for_language(language)
+    return gettext_for(language, CLOSED_MESSAGES[state], **params)
+
+
+async def _form_page(
+    request: Request,
+    session: AsyncSession,
+    catalogue: Catalogue,
+    event: Event,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    language = request.state.language
+    view = present_event(event, catalogue, language, now=now(request), base_url=request.app.state.settings.base_url)
+    state = registration_state(event, now(request))
+    questions = await questions_of(session, event.id)
+    context = {
+        "view": view,
+        "questions": [question_view(question, language) for question in questions],
+        "cities": [named(city, language) for city in catalogue.cities],
+        "other_city": OTHER_CITY,
+        "values": values or {"language": language, "seats": "1"},
+        "errors": errors or {},
+        "problem": problem,
+        "closed": None if state is RegistrationState.OPEN else _closed_message(event, state, language),
+        "max_seats": event.max_seats_per_registration,
+    }
+    return render(request, "registrations/register.html", context, status_code=status_code)
+
+
+@with_transaction
+async def registration_form(request: Request, session: AsyncSession) -> Response:
+    catalogue = await load_catalogue(session)
+    event = await get_public_event(session, catalogue, request.path_params["slug"])
+    return await _form_page(request, session, catalogue, event)
+
+
+def _field_errors(request: Request, error: InvalidInput) -> dict[str, str]:
+    language = request.state.language
+    errors: dict[str, str] = {}
+    for item in error.errors:
+        errors.setdefault(item.field, gettext_for(language, item.message, **item.params))
+    return errors
+
+
+@with_write_transaction
+async def registration_submit(request: Request, session: AsyncSession) -> Response:
+    form = await request.form()
+    verify_csrf(request, form)
+    await rate_limit(request)
+    catalogue = await load_catalogue(session)
+    event = await get_public_event(session, catalogue, request.path_params["slug"])
+    questions = await questions_of(session, event.id)
+    sent = from_form(form, questions)
+    values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
+    try:
+        async with session.begin_nested():  # on failure only this part is undone; the form is shown again
+            outcome = await register(session, event_id=event.id, sent=sent, context=service_context(request))
+    except InvalidInput as error:
+        return await _form_page(
+            request, session, catalogue, event, values=values, errors=_field_errors(request, error), status_code=422
+        )
+    except PlatformError as error:
+        return await _form_page(
+            request,
+            session,
+            catalogue,
+            event,
+            values=values,
+            problem=error_message(request, error),
+            status_code=error.status,
+        )
+    if outcome.already_registered:
+        view = present_event(
+            event, catalogue, request.state.language, now=now(request), base_url=request.app.state.settings.base_url
+        )
+        return render(request, "registrations/already.html", {"view": view}, headers=PRIVATE_HEADERS)
+    return RedirectResponse(f"/r/{outcome.token}?done=registered", status_code=303, headers=PRIVATE_HEADERS)
+
+
+async def _registration(request: Request, session: AsyncSession) -> tuple[Registration, Catalogue, Event]:
+    registration = await find_by_token(session, request.path_params["token"])
+    catalogue = await load_catalogue(session)
+    return registration, catalogue, await load_event(session, catalogue, registration.event_id)
+
+
+async def _manage_page(
+    request: Request,
+    session: AsyncSession,
+    registration: Registration,
+    catalogue: Catalogue,
+    event: Event,
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    language = request.state.language
+    base_url = request.app.state.settings.base_url
+    view = present_event(event, catalogue, language, now=now(request), base_url=base_url, detailed=True)
+    questions = await questions_of(session, event.id)
+    confirmed = registration.status is RegistrationStatus.CONFIRMED
+    done = request.query_params.get("done")
+    current = {
+        "seats": str(registration.seats),
+        "members": "\n".join(registration.members),
+        **{f"q{key}": value if isinstance(value, list) else [value] for key, value in registration.answers.items()},
+    }
+    home_city = next((city for city in catalogue.cities if city.id == registration.home_city_id), None)
+    context = {
+        "view": view,
+        "registration": registration,
+        "token": request.path_params["token"],
+        "position": await waitlist_position(session, registration),
+        "answers": answers_for_display(registration, questions, language),
+        "questions": [question_view(question, language) for question in questions],
+        "values": values or current,
+        "errors": errors or {},
+        "problem": problem,
+        "home_city": named(home_city, language).name if home_city else None,
+        "online_url": event.online_url if confirmed else None,
+        "google_url": google_calendar_url(view) if confirmed else None,
+        "outlook_url": outlook_calendar_url(view) if confirmed else None,
+        "changeable": registration.is_active and now(request) < event.starts_at,
+        "done": gettext_for(language, DONE_MESSAGES[done]) if done in DONE_MESSAGES else None,
+        "welcome": done == "registered",
+        "max_seats": event.max_seats_per_registration,
+    }
+    return render(request, "registrations/manage.html", context, status_code=status_code, headers=PRIVATE_HEADERS)
+
+
+@with_transaction
+async def manage(request: Request, session: AsyncSession) -> Response:
+    registration, catalogue, event = await _registration(request, session)
+    return await _manage_page(request, session, registration, catalogue, event)
+
+
+def _back(request: Request, done: str) -> Response:
+    return RedirectResponse(f"/r/{request.path_params['token']}?done={done}", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@with_write_transaction
+async def manage_change(request: Request, session: AsyncSession) -> Response:
+    form = await request.form()
+    verify_csrf(request, form)
+    registration = await find_by_token(session, request.path_params["token"])
+    questions = await questions_of(session, registration.event_id)
+    sent = replace(from_form(form, questions), sent=frozenset({"seats", "members", "answers"}))
+    try:
+        async with session.begin_nested():  # on failure only this part is undone; the page is shown again
+            await change_registration(session, registration.id, sent, service_context(request))
+    except PlatformError as error:
+        registration, catalogue, event = await _registration(request, session)
+        values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
+        if isinstance(error, InvalidInput):
+            return await _manage_page(
+                request,
+                session,
+                registration,
+                catalogue,
+                event,
+                values=values,
+                errors=_field_errors(request, error),
+                status_code=422,
+            )
+        return await _manage_page(
+            request,
+            session,
+            registration,
+            catalogue,
+            event,
+            values=values,
+            problem=error_message(request, error),
+            status_code=error.status,
+        )
+    return _back(request, "changed")
+
+
+@with_write_transaction
+async def manage_cancel(request: Request, session: AsyncSession) -> Response:
+    form = await request.form()
+    verify_csrf(request, form)
+    registration = await find_by_token(session, request.path_params["token"])
+    await cancel_registration(session, registration.id, service_context(request))
+    return _back(request, "cancelled")
+
+
+@with_write_transaction
+async def manage_calendar_link(request: Request, session: AsyncSession) -> Response:
+    form = await request.form()
+    verify_csrf(request, form)
+    registration = await find_by_token(session, request.path_params["token"])
+    renew = form.get("renew") == "yes"
+    await send_calendar_link(session, registration, service_context(request), renew=renew)
+    return _back(request, "renewed" if renew else "calendar")
+
+
+@with_write_transaction
+async def manage_erase(request: Request, session: AsyncSession) -> Response:
+    form = await request.form()
+    verify_csrf(request, form)
+    registration = await find_by_token(session, request.path_params["token"])
+    if form.get("confirm") != "yes":
+        registration, catalogue, event = await _registration(request, session)
+        message = gettext_for(request.state.language, N_("Tick the box to confirm that your data may be erased."))
+        return await _manage_page(
+            request, session, registration, catalogue, event, errors={"confirm": message}, status_code=422
+        )
+    await erase_registration(session, registration.id, service_context(request))
+    return render(request, "registrations/erased.html", {}, headers=PRIVATE_HEADERS)
+
+
+@with_transaction
+async def manage_data(request: Request, session: AsyncSession) -> Response:
+    registration, catalogue, event = await _registration(request, session)
+    data = await export_data(
+        session, registration, catalogue, event, base_url=request.app.state.settings.base_url, now=now(request)
+    )
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": 'attachment; filename="my-registration.json"'}
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json", headers=headers)
+
+
+@with_transaction
+async def manage_calendar(request: Request, session: AsyncSession) -> Response:
+    """The event for the participant's own calendar, with the meeting link once confirmed."""
+    registration, catalogue, event = await _registration(request, session)
+    settings = request.app.state.settings
+    view = present_event(event, catalogue, registration.language, now=now(request), base_url=settings.base_url)
+    extra = event.online_url if registration.status is RegistrationStatus.CONFIRMED else None
+    body = calendar_bytes(
+        [view], name=view.title, calendar_domain=settings.uid_domain, stamp=event.updated_at, extra_description=extra
+    )
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+routes = [
+    Route("/events/{slug}/register", registration_form, methods=["GET"], name="registration_form"),
+    Route("/events/{slug}/register", registration_submit, methods=["POST"], name="registration_submit"),
+    Route("/r/{token}", manage, methods=["GET"], name="manage"),
+    Route("/r/{token}/change", manage_change, methods=["POST"], name="manage_change"),
+    Route("/r/{token}/cancel", manage_cancel, methods=["POST"], name="manage_cancel"),
+    Route("/r/{token}/calendar-link", manage_calendar_link, methods=["POST"], name="manage_calendar_link"),
+    Route("/r/{token}/erase", manage_erase, methods=["POST"], name="manage_erase"),
+    Route("/r/{token}/data.json", manage_data, methods=["GET"], name="manage_data"),
+    Route("/r/{token}/event.ics", manage_calendar, methods=["GET"], name="manage_calendar"),
+]

@@ -1,0 +1,469 @@
+"""Registering, changing, cancelling, and the waiting list. Functions flush and never commit.
+
+Every function that touches seats first takes the event's lock (``lock_event``): a row lock on PostgreSQL, and
+on SQLite the write lock the transaction took with BEGIN IMMEDIATE. Inside it the event's counters
+(``confirmed_seats``, ``waitlist_length``) are read and written, so two registrations can never both take the
+last seat; a CHECK constraint refuses overbooking even if this code were wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
+from events.catalog.models import Event, WaitlistRule
+from events.catalog.presenters import present_event
+from events.catalog.queries import Catalogue, load_catalogue, load_event
+from events.errors import Moment, NotFound
+from events.i18n import N_, gettext_for, pick_text
+from events.mail.service import queue_message
+from events.registrations.errors import (
+    IdempotencyConflict,
+    NotEnoughSeats,
+    RegistrationCancelled,
+    RegistrationClosed,
+)
+from events.registrations.forms import CheckedChange, RegistrationInput, check, check_change
+from events.registrations.messages import Kind, MailSettings, compose
+from events.registrations.models import (
+    ACTIVE_STATUSES,
+    IdempotencyKey,
+    ManageToken,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from events.tokens import looks_like_token, new_token, token_hash
+
+log = logging.getLogger("events.registrations")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the services need to know about the platform, without a request."""
+
+    base_url: str
+    calendar_domain: str
+    now: dt.datetime
+
+    @property
+    def mail(self) -> MailSettings:
+        return MailSettings(self.base_url, self.calendar_domain)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    token: str  # handed out once: the manage link of this answer
+    waitlist_position: int | None
+    already_registered: bool = False
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Locked:
+    """An event read under its lock, with what is needed to write to its participants."""
+
+    event: Event
+    catalogue: Catalogue
+
+
+def manage_url(base_url: str, token: str) -> str:
+    return f"{base_url}/r/{token}"
+
+
+async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Locked:
+    """Take the event's lock for the rest of the transaction, then read it afresh."""
+    # PostgreSQL: a row lock. SQLite renders no FOR UPDATE; its write transaction (BEGIN IMMEDIATE) is the lock.
+    locked = await session.scalar(select(Event.id).where(Event.id == event_id).with_for_update())
+    if locked is None:
+        raise NotFound()
+    catalogue = await load_catalogue(session)
+    return Locked(await load_event(session, catalogue, event_id), catalogue)
+
+
+async def questions_by_event(session: AsyncSession, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Question]]:
+    """The questions of several events in one query, for lists."""
+    found: dict[uuid.UUID, list[Question]] = {event_id: [] for event_id in event_ids}
+    if event_ids:
+        statement = select(Question).where(Question.event_id.in_(event_ids)).order_by(Question.position, Question.id)
+        for question in (await session.scalars(statement)).all():
+            found[question.event_id].append(question)
+    return found
+
+
+async def questions_of(session: AsyncSession, event_id: uuid.UUID) -> list[Question]:
+    statement = select(Question).where(Question.event_id == event_id).order_by(Question.position, Question.id)
+    return list((await session.scalars(statement)).all())
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    event_id: uuid.UUID,
+    sent: RegistrationInput,
+    context: Context,
+    idempotency_key: str | None = None,
+) -> Outcome:
+    """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval."""
+    locked = await lock_event(session, event_id)
+    event = locked.event
+    if idempotency_key is not None and (replay := await _replay(session, event, sent, idempotency_key)):
+        return replay
+    _ensure_open(event, context.now)
+    checked = check(sent, event=event, questions=await questions_of(session, event_id), cities=locked.catalogue.cities)
+    existing = await session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email_key == checked.email_key,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    if existing is not None:
+        # Registering again is how people find a lost link: send it again, to that address only.
+        token = await issue_token(session, existing, context)
+        await send_mail(session, Kind.MANAGE_LINK, existing, locked, context, token=token)
+        return Outcome(existing, token, await waitlist_position(session, existing), already_registered=True)
+    registration = Registration(
+        event_id=event_id,
+        status=_status_for_new(event, checked.seats),
+        name=checked.name,
+        email=checked.email,
+        email_key=checked.email_key,
+        phone=checked.phone,
+        home_city_id=checked.home_city_id,
+        language=checked.language,
+        seats=checked.seats,
+        members=checked.members,
+        answers=checked.answers,
+        consented_at=context.now,
+        created_at=context.now,
+        updated_at=context.now,
+    )
+    count_in(event, registration, context.now)
+    session.add(registration)
+    await session.flush()
+    if idempotency_key is not None:
+        session.add(
+            IdempotencyKey(
+                key_hash=token_hash(idempotency_key),
+                fingerprint=_fingerprint(event, sent),
+                registration_id=registration.id,
+                created_at=context.now,
+            )
+        )
+    token = await issue_token(session, registration, context)
+    position = await waitlist_position(session, registration)
+    kind = {
+        RegistrationStatus.CONFIRMED: Kind.CONFIRMED,
+        RegistrationStatus.WAITLISTED: Kind.WAITLISTED,
+        RegistrationStatus.PENDING: Kind.PENDING,
+    }[registration.status]
+    await send_mail(session, kind, registration, locked, context, token=token, position=position)
+    log.info(
+        "Registration %s for event %s is %s with %s places",
+        registration.id,
+        event.id,
+        registration.status.value,
+        registration.seats,
+        extra={"registration_id": registration.id, "event_id": str(event.id), "status": registration.status.value},
+    )
+    return Outcome(registration, token, position)
+
+
+def _ensure_open(event: Event, now: dt.datetime) -> None:
+    state = registration_state(event, now)
+    if state is RegistrationState.OPEN:
+        return
+    if state is RegistrationState.NOT_YET_OPEN:
+        opens, _ = registration_window(event)
+        assert opens is not None
+        raise RegistrationClosed(state, date=Moment(opens, event.timezone))
+    raise RegistrationClosed(state)
+
+
+def _status_for_new(event: Event, seats: int) -> RegistrationStatus:
+    if event.approval_required:
+        return RegistrationStatus.PENDING
+    left = seats_left(event)
+    fits = left is None or seats <= left
+    # In strict order nobody passes those already waiting; with "first that fits" a newcomer who fits may.
+    nobody_waiting = event.waitlist_length == 0 or event.waitlist_rule is WaitlistRule.FIRST_FIT
+    if fits and nobody_waiting:
+        return RegistrationStatus.CONFIRMED
+    if event.waitlist_enabled:
+        return RegistrationStatus.WAITLISTED
+    raise NotEnoughSeats(left or 0)
+
+
+def count_in(event: Event, registration: Registration, now: dt.datetime) -> None:
+    if registration.status is RegistrationStatus.CONFIRMED:
+        event.confirmed_seats += registration.seats
+        registration.confirmed_at = now
+    elif registration.status is RegistrationStatus.WAITLISTED:
+        event.waitlist_length += 1
+
+
+def count_out(event: Event, registration: Registration) -> None:
+    if registration.status is RegistrationStatus.CONFIRMED:
+        event.confirmed_seats -= registration.seats
+    elif registration.status is RegistrationStatus.WAITLISTED:
+        event.waitlist_length -= 1
+
+
+def _fingerprint(event: Event, sent: RegistrationInput) -> str:
+    body = {name: getattr(sent, name) for name in ("name", "email", "seats", "members", "answers", "home_city")}
+    raw = json.dumps([str(event.id), body], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def _replay(session: AsyncSession, event: Event, sent: RegistrationInput, key: str) -> Outcome | None:
+    """A retry with the same Idempotency-Key: the same registration, with a new working manage link."""
+    stored = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == token_hash(key)))
+    if stored is None:
+        return None
+    if stored.fingerprint != _fingerprint(event, sent) or stored.registration_id is None:
+        raise IdempotencyConflict()
+    registration = await session.get(Registration, stored.registration_id)
+    if registration is None:
+        raise IdempotencyConflict()
+    token, hashed = new_token()
+    session.add(ManageToken(registration_id=registration.id, token_hash=hashed))
+    return Outcome(registration, token, await waitlist_position(session, registration), replayed=True)
+
+
+async def issue_token(session: AsyncSession, registration: Registration, context: Context) -> str:
+    token, hashed = new_token()
+    session.add(ManageToken(registration_id=registration.id, token_hash=hashed, created_at=context.now))
+    await session.flush()
+    return token
+
+
+async def waitlist_position(session: AsyncSession, registration: Registration) -> int | None:
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        return None
+    ahead = await session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def find_by_token(session: AsyncSession, token: str) -> Registration:
+    """The registration a manage link belongs to; anything else is simply not found."""
+    if not looks_like_token(token):
+        raise NotFound()
+    registration = await session.scalar(
+        select(Registration).join(ManageToken).where(ManageToken.token_hash == token_hash(token))
+    )
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+async def send_mail(
+    session: AsyncSession,
+    kind: Kind,
+    registration: Registration,
+    locked: Locked,
+    context: Context,
+    *,
+    token: str | None = None,
+    position: int | None = None,
+    was_in_calendar: bool = False,
+) -> None:
+    view = present_event(
+        locked.event,
+        locked.catalogue,
+        registration.language,
+        now=context.now,
+        base_url=context.base_url,
+        detailed=True,
+    )
+    message = compose(
+        kind,
+        registration,
+        view,
+        settings=context.mail,
+        now=context.now,
+        manage_url=manage_url(context.base_url, token) if token else None,
+        waitlist_position=position,
+        was_in_calendar=was_in_calendar,
+    )
+    await queue_message(session, message, now=context.now, domain=context.calendar_domain)
+
+
+async def locked_registration(
+    session: AsyncSession, registration_id: int, context: Context
+) -> tuple[Registration, Locked]:
+    event_id = await session.scalar(select(Registration.event_id).where(Registration.id == registration_id))
+    if event_id is None:
+        raise NotFound()
+    locked = await lock_event(session, event_id)
+    registration = await session.get(Registration, registration_id, populate_existing=True)
+    assert registration is not None
+    return registration, locked
+
+
+async def change_registration(
+    session: AsyncSession, registration_id: int, sent: RegistrationInput, context: Context
+) -> Registration:
+    """Change seats, delegation members or answers, within the same rules as registering."""
+    registration, locked = await locked_registration(session, registration_id, context)
+    event = locked.event
+    if not registration.is_active:
+        raise RegistrationCancelled()
+    if registration.status is not RegistrationStatus.PENDING and context.now >= event.starts_at:
+        raise RegistrationClosed(RegistrationState.STARTED)
+    current = CheckedChange(registration.seats, list(registration.members), dict(registration.answers))
+    change = check_change(sent, event=event, questions=await questions_of(session, event.id), current=current)
+    if registration.status is RegistrationStatus.CONFIRMED and change.seats > registration.seats:
+        left = seats_left(event)
+        if left is not None and change.seats - registration.seats > left:
+            raise NotEnoughSeats(left)
+        event.confirmed_seats += change.seats - registration.seats
+    elif registration.status is RegistrationStatus.CONFIRMED:
+        event.confirmed_seats -= registration.seats - change.seats
+    registration.seats, registration.members, registration.answers = change.seats, change.members, change.answers
+    registration.updated_at = context.now
+    await session.flush()
+    await promote_waitlist(session, locked, context)
+    token = await issue_token(session, registration, context)
+    await send_mail(
+        session,
+        Kind.CHANGED,
+        registration,
+        locked,
+        context,
+        token=token,
+        position=await waitlist_position(session, registration),
+    )
+    return registration
+
+
+async def cancel_registration(
+    session: AsyncSession, registration_id: int, context: Context, *, by: str = "participant"
+) -> Registration:
+    """Cancel and free the seats at once; whoever waits next moves up in the same transaction."""
+    registration, locked = await locked_registration(session, registration_id, context)
+    if not registration.is_active:
+        return registration  # cancelling twice changes nothing
+    was_confirmed = registration.status is RegistrationStatus.CONFIRMED
+    count_out(locked.event, registration)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = registration.updated_at = context.now
+    registration.cancelled_by = by
+    await session.flush()
+    await send_mail(session, Kind.CANCELLED, registration, locked, context, was_in_calendar=was_confirmed)
+    await promote_waitlist(session, locked, context)
+    log.info(
+        "Registration %s was cancelled by the %s",
+        registration.id,
+        by,
+        extra={"registration_id": registration.id, "event_id": str(locked.event.id)},
+    )
+    return registration
+
+
+async def promote_waitlist(session: AsyncSession, locked: Locked, context: Context) -> list[Registration]:
+    """Confirm waiting registrations, first in first out, while they fit the free seats.
+
+    In strict order the first one that does not fit holds the others back, and a log line says so; with
+    "first that fits" the next ones that fit go first while it keeps its place at the head of the list.
+    """
+    event = locked.event
+    waiting = (
+        await session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.id)
+        )
+    ).all()
+    promoted: list[Registration] = []
+    for registration in waiting:
+        left = seats_left(event)
+        if left is not None and registration.seats > left:
+            log.info(
+                "A waiting registration of %s places does not fit the %s free places of event %s",
+                registration.seats,
+                left,
+                event.id,
+                extra={"registration_id": registration.id, "event_id": str(event.id), "rule": event.waitlist_rule},
+            )
+            if event.waitlist_rule is WaitlistRule.STRICT or left == 0:
+                break
+            continue
+        event.waitlist_length -= 1
+        registration.status = RegistrationStatus.CONFIRMED
+        event.confirmed_seats += registration.seats
+        registration.confirmed_at = registration.updated_at = context.now
+        promoted.append(registration)
+    await session.flush()
+    for registration in promoted:
+        token = await issue_token(session, registration, context)
+        await send_mail(session, Kind.PROMOTED, registration, locked, context, token=token)
+    return promoted
+
+
+async def decide(session: AsyncSession, registration_id: int, context: Context, *, approve: bool) -> Registration:
+    """The organiser's answer to a registration awaiting approval."""
+    registration, locked = await locked_registration(session, registration_id, context)
+    if registration.status is not RegistrationStatus.PENDING:
+        return registration
+    if not approve:
+        registration.status = RegistrationStatus.DECLINED
+        registration.updated_at = context.now
+        await send_mail(session, Kind.DECLINED, registration, locked, context)
+        return registration
+    event = locked.event
+    left = seats_left(event)
+    if left is not None and registration.seats > left and not event.waitlist_enabled:
+        raise NotEnoughSeats(left)
+    fits = left is None or registration.seats <= left
+    registration.status = RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITLISTED
+    count_in(event, registration, context.now)
+    registration.updated_at = context.now
+    await session.flush()
+    token = await issue_token(session, registration, context)
+    kind = Kind.CONFIRMED if fits else Kind.WAITLISTED
+    await send_mail(
+        session,
+        kind,
+        registration,
+        locked,
+        context,
+        token=token,
+        position=await waitlist_position(session, registration),
+    )
+    return registration
+
+
+def answers_for_display(registration: Registration, questions: list[Question], language: str) -> list[tuple[str, str]]:
+    """(question, answer) in the reader's language, for the manage page and the data download."""
+    shown = []
+    for question in questions:
+        value = registration.answers.get(str(question.id))
+        if value is None:
+            continue
+        labels: dict[str, str] = {choice["value"]: pick_text(choice["label"], language) for choice in question.choices}
+        if isinstance(value, bool):
+            text = gettext_for(language, N_("Yes") if value else N_("No"))
+        elif isinstance(value, list):
+            text = ", ".join(labels.get(item, str(item)) for item in value)
+        else:
+            text = labels.get(value, str(value))
+        shown.append((pick_text(question.label, language), text))
+    return shown
