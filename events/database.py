@@ -68,17 +68,21 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def create_engine(database_url: str, **options: Any) -> AsyncEngine:
-    """An engine with the connection settings each database needs."""
+def create_engine(database_url: str, *, foreign_keys: bool = True, **options: Any) -> AsyncEngine:
+    """An engine with the connection settings each database needs.
+
+    ``foreign_keys=False`` is for SQLite migrations only: SQLite changes a table by copying and dropping it,
+    which enforced foreign keys would refuse while other tables point at it.
+    """
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30}, **options)
-        _make_sqlite_transactional(engine)
+        _make_sqlite_transactional(engine, foreign_keys=foreign_keys)
         return engine
     # pre_ping lets the pool recover by itself after the database restarts.
     return create_async_engine(database_url, pool_pre_ping=True, **options)
 
 
-def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+def _make_sqlite_transactional(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     # The sqlite3 driver's legacy mode starts transactions late and breaks SAVEPOINTs; SQLAlchemy's documented
     # recipe lets us emit BEGIN ourselves. Writers ask for BEGIN IMMEDIATE (see write_engine) so they take the
     # write lock at the start instead of failing to upgrade a read transaction under load.
@@ -86,7 +90,7 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()

@@ -30,7 +30,7 @@ def run_with(connection: Connection) -> None:
 
 
 async def run_on_url(url: str) -> None:
-    engine = create_engine(url)
+    engine = create_engine(url, foreign_keys=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(run_with)

@@ -115,5 +115,20 @@ def count_statements(connection: AsyncConnection) -> Callable[[], StatementCount
         event.remove(connection.sync_connection, "before_cursor_execute", counter)
 
 
+@pytest_asyncio.fixture
+async def migrated_database() -> AsyncIterator[str]:
+    """A new database of its own, migrated and empty, for tests that need real commits (workers, concurrency)."""
+    from tests.databases import drop_database, fresh_database
+
+    url = await fresh_database("fresh")
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate.upgrade_connection)
+        await connection.commit()
+    await engine.dispose()
+    yield url
+    await drop_database(url)
+
+
 def settings_with(**changes: object) -> Settings:
     return replace(TEST_SETTINGS, **changes)  # type: ignore[arg-type]

@@ -133,3 +133,26 @@ def test_serve_demo_migrates_loads_and_serves(database_url, tmp_path):
     assert "answered 200" in output  # one structured log line per request
     if not is_postgresql(database_url):
         assert not (tmp_path / "stedenband.db").exists()  # it used the configured database, not a stray file
+
+
+def test_privacy_purge_and_worker_commands(database_url, tmp_path):
+    assert run(["db", "upgrade"], database_url, tmp_path).returncode == 0
+    purged = run(["privacy", "purge", "--after-days", "30"], database_url, tmp_path)
+    assert purged.returncode == 0, purged.stderr
+    assert "No registrations of events that ended more than 30 days ago" in purged.stdout
+    assert run(["privacy", "purge", "--after-days", "-1"], database_url, tmp_path).returncode == 2
+
+    env = {**os.environ, "EVENTS_DATABASE_URL": database_url, "EVENTS_SECRET_KEY": "cli-test-key"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "events", "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(2)
+    worker.terminate()
+    output, _ = worker.communicate(timeout=20)
+    assert worker.returncode == 0, output
+    assert "The mail worker" in output

@@ -157,6 +157,8 @@ class Event(Base):
     registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     status: Mapped[EventStatus] = mapped_column(string_enum(EventStatus, "status"), default=EventStatus.DRAFT)
+    # Why it was cancelled, per language; kept apart from the texts so any language can have a reason.
+    cancellation_reasons: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Raised on every change to time, place, status or recurrence, so calendar clients replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -198,6 +200,5 @@ class EventTranslation(Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     image_alt: Mapped[str] = mapped_column(String(300), default="")
-    cancellation_reason: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="translations", lazy="raise")

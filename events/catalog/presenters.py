@@ -211,7 +211,7 @@ def present_event(
         image_alt=pick_text(event.text("image_alt"), language),
         share_image_url=_share_image(event.image_path, base_url),
         status=event.status,
-        cancellation_reason=pick_text(event.text("cancellation_reason"), language),
+        cancellation_reason=pick_text(event.cancellation_reasons, language),
         capacity=event.capacity,
         seats_left=seats_left(event),
         registration=registration_state(event, now),

@@ -13,7 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation, Venue
+from events.catalog.models import (
+    LONG_SPAN,
+    Category,
+    City,
+    Event,
+    EventStatus,
+    EventTranslation,
+    Venue,
+    WaitlistRule,
+)
 from events.catalog.recurrence import RecurrenceError, check_rule, series_end
 from events.i18n import LANGUAGE_CODES, pick_text
 
@@ -30,7 +39,6 @@ class EventText:
     summary: str = ""
     description: str = ""
     image_alt: str = ""
-    cancellation_reason: str = ""
 
 
 def check_timezone(name: str) -> str:
@@ -127,6 +135,11 @@ async def create_event(
     online_url: str | None = None,
     image_path: str | None = None,
     capacity: int | None = None,
+    max_seats_per_registration: int = 5,
+    waitlist_enabled: bool = True,
+    waitlist_rule: WaitlistRule = WaitlistRule.STRICT,
+    approval_required: bool = False,
+    registration_enabled: bool = True,
     registration_opens_at: dt.datetime | None = None,
     registration_closes_at: dt.datetime | None = None,
     status: EventStatus = EventStatus.DRAFT,
@@ -173,6 +186,13 @@ async def create_event(
         series_ends_at=last_end,
         long_running=bool(rrule) or last_end is None or last_end - starts_at > LONG_SPAN,
         capacity=capacity,
+        max_seats_per_registration=max_seats_per_registration,
+        waitlist_enabled=waitlist_enabled,
+        waitlist_rule=waitlist_rule,
+        approval_required=approval_required,
+        registration_enabled=registration_enabled,
+        confirmed_seats=0,
+        waitlist_length=0,
         registration_opens_at=registration_opens_at,
         registration_closes_at=registration_closes_at,
         status=status,
@@ -188,7 +208,6 @@ async def create_event(
             summary=text.summary.strip(),
             description=text.description.strip(),
             image_alt=text.image_alt.strip(),
-            cancellation_reason=text.cancellation_reason.strip(),
         )
         for code, text in texts.items()
     }
@@ -213,12 +232,12 @@ async def cancel_event(session: AsyncSession, event: Event, *, reasons: Mapping[
     """Cancel an event with a reason per language; its sequence rises so calendar clients update their copy."""
     if not any(reason.strip() for reason in reasons.values()):
         raise CatalogError("cancelling needs a reason")
+    unknown = set(reasons) - set(LANGUAGE_CODES)
+    if unknown:
+        raise CatalogError(f"unknown languages: {', '.join(sorted(unknown))}")
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     event.updated_at = now
-    for code, reason in reasons.items():
-        row = event.translations.get(code)
-        if row is not None:
-            row.cancellation_reason = reason.strip()
+    event.cancellation_reasons = {code: reason.strip() for code, reason in reasons.items() if reason.strip()}
     await session.flush()
     return event

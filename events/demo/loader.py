@@ -8,14 +8,18 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.catalog.models import Category, City, Event, EventStatus, Venue
+from events.catalog.models import Category, City, Event, EventStatus, Venue, WaitlistRule
 from events.catalog.recurrence import iter_occurrences
 from events.catalog.service import EventText, cancel_event, create_category, create_city, create_event, create_venue
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.demo import programme
+from events.mail.models import OutboxMessage
+from events.registrations.forms import RegistrationInput
+from events.registrations.models import Question, QuestionKind
+from events.registrations.service import Context, add_question, register
 from events.settings import Settings
 
 # Event ids are UUIDv5 names in this namespace, so the same demo event has the same id (and calendar UID) everywhere.
@@ -39,15 +43,61 @@ async def load_demo(
     categories = await ensure_categories(session)
     venues = await _venues(session, cities)
     existing = set((await session.scalars(select(Event.id))).all())
-    added = 0
+    added: dict[str, Event] = {}
     total = len(programme.EVENTS)
     for done, item in enumerate(programme.EVENTS, start=1):
         if demo_event_id(item["key"]) not in existing:
-            await _add_event(session, item, cities=cities, categories=categories, venues=venues, now=now)
-            added += 1
+            event = await _add_event(session, item, cities=cities, categories=categories, venues=venues, now=now)
+            added[item["key"]] = event
         if progress:
             progress(done, total, "Demo events")
-    return added
+    await _add_registrations(session, added, now=now, progress=progress)
+    return len(added)
+
+
+async def _add_registrations(
+    session: AsyncSession, events: dict[str, Event], *, now: dt.datetime, progress: Progress | None
+) -> None:
+    """Questions and registrations of the events just added, through the same service as real ones."""
+    questions: dict[str, list[Question]] = {}
+    for key, items in programme.QUESTIONS.items():
+        if key in events:
+            questions[key] = [
+                await add_question(
+                    session,
+                    events[key],
+                    kind=QuestionKind(item["kind"]),
+                    label=item["label"],
+                    required=item["required"],
+                    choices=item.get("choices"),
+                    position=position,
+                )
+                for position, item in enumerate(items)
+            ]
+    context = Context(base_url="http://demo.invalid", calendar_domain="demo.invalid", now=now)
+    wanted = [item for item in programme.REGISTRATIONS if item["event"] in events]
+    registration_ids = []
+    for done, item in enumerate(wanted, start=1):
+        asked = questions.get(item["event"], [])
+        answers = {str(question.id): answer for question, answer in zip(asked, item.get("answers", []), strict=False)}
+        sent = RegistrationInput(
+            name=item["name"],
+            email=item["email"],
+            home_city=item["home_city"],
+            language=item["language"],
+            seats=item.get("seats"),
+            members=item.get("members", []),
+            answers=answers,
+            consent=True,
+            sent=frozenset({"seats", "members", "answers"}),
+        )
+        outcome = await register(session, event_id=events[item["event"]].id, sent=sent, context=context)
+        registration_ids.append(outcome.registration.id)
+        if progress:
+            progress(done, len(wanted), "Demo registrations")
+    # Demo participants have made-up addresses: nobody is sent their mail.
+    if registration_ids:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids)))
 
 
 async def load_demo_from_settings(
@@ -123,7 +173,10 @@ async def _add_event(
     else:
         end = start + dt.timedelta(hours=item["when"]["hours"])
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    texts = {code: EventText(**text) for code, text in item["texts"].items()}
+    texts = {
+        code: EventText(**{key: value for key, value in text.items() if key != "cancellation_reason"})
+        for code, text in item["texts"].items()
+    }
     registration = item.get("registration") or {}
     status = EventStatus(item["status"])
     event = await create_event(
@@ -143,6 +196,7 @@ async def _add_event(
         rrule=item.get("rrule"),
         exdates=_skipped_starts(item, start, end, city.timezone),
         capacity=item.get("capacity"),
+        **_registration_settings(item["key"]),
         registration_opens_at=(
             now + dt.timedelta(days=registration["opens_in_days"]) if "opens_in_days" in registration else None
         ),
@@ -155,9 +209,16 @@ async def _add_event(
         now=now,
     )
     if status is EventStatus.CANCELLED:
-        reasons = {code: text.cancellation_reason for code, text in texts.items()}
+        reasons = {code: text["cancellation_reason"] for code, text in item["texts"].items()}
         await cancel_event(session, event, reasons=reasons, now=now)
     return event
+
+
+def _registration_settings(key: str) -> dict[str, Any]:
+    settings = dict(programme.REGISTRATION_SETTINGS.get(key, {}))
+    if "waitlist_rule" in settings:
+        settings["waitlist_rule"] = WaitlistRule(settings["waitlist_rule"])
+    return settings
 
 
 def _skipped_starts(item: dict[str, Any], start: dt.datetime, end: dt.datetime, timezone: str) -> list[dt.datetime]:

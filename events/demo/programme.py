@@ -1569,3 +1569,162 @@ EVENTS: list[dict[str, Any]] = [
         },
     },
 ]
+
+# How each event takes registrations; events not named here use the defaults (5 places per registration,
+# a waiting list in strict order, no approval).
+REGISTRATION_SETTINGS: dict[str, dict[str, Any]] = {
+    # Trade missions are vetted by the office that runs them.
+    "trade-mission-weert-to-yuhang": {"max_seats_per_registration": 10, "approval_required": True},
+    "yuhang-business-delegation-weert": {"max_seats_per_registration": 12, "waitlist_rule": "first_fit"},
+    "company-matchmaking-hybrid": {"max_seats_per_registration": 3, "waitlist_enabled": False},
+    "chinese-language-culture-course": {"max_seats_per_registration": 2},
+    "youth-football-exchange-tournament": {"max_seats_per_registration": 20},
+    "mid-autumn-evening-weert": {"max_seats_per_registration": 6, "waitlist_enabled": False},
+    # Full, and without a waiting list: visitors see "fully booked".
+    "liangzhu-site-visit": {"max_seats_per_registration": 4, "waitlist_enabled": False},
+}
+
+DIET = {
+    "kind": "choice",
+    "required": True,
+    "label": {"nl": "Eetwensen", "en": "Dietary wishes", "zh": "饮食要求"},
+    "choices": [
+        {"value": "none", "label": {"nl": "Geen", "en": "None", "zh": "无"}},
+        {"value": "vegetarian", "label": {"nl": "Vegetarisch", "en": "Vegetarian", "zh": "素食"}},
+        {"value": "halal", "label": {"nl": "Halal", "en": "Halal", "zh": "清真"}},
+    ],
+}
+
+QUESTIONS: dict[str, list[dict[str, Any]]] = {
+    "trade-mission-weert-to-yuhang": [
+        {"kind": "text", "required": True, "label": {"nl": "Bedrijf", "en": "Company", "zh": "公司名称"}},
+        {
+            "kind": "multiple_choice",
+            "required": False,
+            "label": {"nl": "Sectoren", "en": "Sectors", "zh": "行业"},
+            "choices": [
+                {"value": "logistics", "label": {"nl": "Logistiek", "en": "Logistics", "zh": "物流"}},
+                {"value": "manufacturing", "label": {"nl": "Maakindustrie", "en": "Manufacturing", "zh": "制造业"}},
+                {"value": "agrifood", "label": {"nl": "Agrifood", "en": "Agrifood", "zh": "农业食品"}},
+                {"value": "digital", "label": {"nl": "Digitale handel", "en": "Digital trade", "zh": "数字贸易"}},
+            ],
+        },
+        {
+            "kind": "yes_no",
+            "required": True,
+            "label": {
+                "nl": "Heeft u hulp nodig bij uw visumaanvraag?",
+                "en": "Do you need help with your visa application?",
+                "zh": "您是否需要办理签证方面的协助？",
+            },
+        },
+        DIET,
+    ],
+    "company-matchmaking-hybrid": [
+        {"kind": "text", "required": True, "label": {"nl": "Bedrijf", "en": "Company", "zh": "公司名称"}},
+        {
+            "kind": "long_text",
+            "required": False,
+            "label": {
+                "nl": "Met wat voor bedrijf wilt u spreken?",
+                "en": "What kind of company would you like to meet?",
+                "zh": "您希望与哪类企业洽谈？",
+            },
+        },
+        {
+            "kind": "choice",
+            "required": True,
+            "label": {"nl": "Hoe neemt u deel?", "en": "How will you take part?", "zh": "参加方式"},
+            "choices": [
+                {"value": "on_site", "label": {"nl": "In het stadhuis", "en": "At City Hall", "zh": "现场参加"}},
+                {"value": "online", "label": {"nl": "Online", "en": "Online", "zh": "线上参加"}},
+            ],
+        },
+    ],
+    "chinese-language-culture-course": [
+        {
+            "kind": "choice",
+            "required": True,
+            "label": {"nl": "Uw niveau Chinees", "en": "Your level of Chinese", "zh": "您的汉语水平"},
+            "choices": [
+                {"value": "beginner", "label": {"nl": "Beginner", "en": "Beginner", "zh": "零基础"}},
+                {"value": "some", "label": {"nl": "Een beetje", "en": "A little", "zh": "略懂一些"}},
+            ],
+        },
+    ],
+    "mid-autumn-evening-weert": [DIET],
+}
+
+_DUTCH_NAMES = [
+    "Anouk Janssen",
+    "Bram Peeters",
+    "Sanne Hendriks",
+    "Luuk van den Berg",
+    "Femke Smeets",
+    "Thijs Willems",
+    "Lotte Verhoeven",
+    "Joris Coenen",
+    "Iris Geurts",
+    "Niels Maessen",
+    "Eva Beerens",
+    "Koen Stals",
+    "Mila Kusters",
+    "Ruben Hermans",
+    "Noor Wijnen",
+    "Daan Houben",
+]
+_CHINESE_NAMES = ["王芳", "李伟", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄婷", "周杰", "吴倩"]
+
+
+def _people(names: list[str], domain: str, language: str, city: str, start: int = 0) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "email": f"demo{start + number}@{domain}", "language": language, "home_city": city}
+        for number, name in enumerate(names)
+    ]
+
+
+# Registrations of the demo, in the order they arrive. Demo participants are never sent mail.
+REGISTRATIONS: list[dict[str, Any]] = [
+    # The course fills up (16 places) and two people wait.
+    *[
+        {**person, "event": "chinese-language-culture-course", "answers": [["beginner", "some"][n % 2]]}
+        for n, person in enumerate(_people(_DUTCH_NAMES + ["Sem Vossen", "Julia Kurvers"], "example.nl", "nl", "weert"))
+    ],
+    # A delegation from Yuhang for the business visit to Weert, and two companies on their own.
+    {
+        "event": "yuhang-business-delegation-weert",
+        "name": "王芳",
+        "email": "delegation@yuhang.example",
+        "language": "zh",
+        "home_city": "yuhang",
+        "members": ["李伟", "张敏", "刘洋", "陈静", "杨帆"],
+    },
+    *[
+        {**person, "event": "yuhang-business-delegation-weert"}
+        for person in _people(_CHINESE_NAMES[6:8], "example.cn", "zh", "yuhang", start=50)
+    ],
+    # The trade mission: applications awaiting the Weert office's approval.
+    {
+        "event": "trade-mission-weert-to-yuhang",
+        "name": "Bram Peeters",
+        "email": "mission@example.nl",
+        "language": "nl",
+        "home_city": "weert",
+        "members": ["Femke Smeets", "Koen Stals"],
+        "answers": ["Peeters Logistiek BV", ["logistics", "agrifood"], True, "none"],
+    },
+    # The guided visit to Liangzhu is fully booked (30 places, no waiting list).
+    *[
+        {**person, "event": "liangzhu-site-visit", "seats": 3}
+        for person in _people(_CHINESE_NAMES, "example.cn", "zh", "yuhang", start=100)
+    ],
+    # The matchmaking has places left and no waiting list.
+    {
+        "event": "company-matchmaking-hybrid",
+        "name": "Iris Geurts",
+        "email": "matchmaking@example.nl",
+        "language": "en",
+        "home_city": "weert",
+        "answers": ["Geurts Design", "Manufacturers of lighting in Yuhang.", "on_site"],
+    },
+]

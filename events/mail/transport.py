@@ -36,7 +36,6 @@ def build_email(row: OutboxMessage, *, sender: str) -> EmailMessage:
     message["To"] = Address(display_name=row.to_name, username=local, domain=domain)
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)
-    message["Content-Language"] = row.language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
@@ -50,6 +49,8 @@ def build_email(row: OutboxMessage, *, sender: str) -> EmailMessage:
             subtype="ics",
             filename="invite.ics" if row.calendar_method == "REQUEST" else "cancel.ics",
         )
+    # After the content: set_content() removes every Content-* header it finds.
+    message["Content-Language"] = row.language
     return message
 
 

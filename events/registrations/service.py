@@ -14,6 +14,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,7 @@ from events.registrations.models import (
     IdempotencyKey,
     ManageToken,
     Question,
+    QuestionKind,
     Registration,
     RegistrationStatus,
 )
@@ -88,6 +90,38 @@ async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Locked:
         raise NotFound()
     catalogue = await load_catalogue(session)
     return Locked(await load_event(session, catalogue, event_id), catalogue)
+
+
+async def add_question(
+    session: AsyncSession,
+    event: Event,
+    *,
+    kind: QuestionKind,
+    label: dict[str, str],
+    required: bool = False,
+    choices: list[dict[str, Any]] | None = None,
+    position: int = 0,
+) -> Question:
+    """Add one of the event's own questions; choice questions need choices, {"value", "label": {lang: text}}."""
+    choices = choices or []
+    if kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        values = [choice.get("value") for choice in choices]
+        if (
+            not values
+            or len(set(values)) != len(values)
+            or not all(isinstance(value, str) and value for value in values)
+        ):
+            raise ValueError("a choice question needs choices with distinct, non-empty values")
+    elif choices:
+        raise ValueError(f"a {kind.value} question has no choices")
+    if not any(text.strip() for text in label.values()):
+        raise ValueError("a question needs a label in at least one language")
+    question = Question(
+        event_id=event.id, kind=kind, label=dict(label), required=required, choices=choices, position=position
+    )
+    session.add(question)
+    await session.flush()
+    return question
 
 
 async def questions_by_event(session: AsyncSession, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Question]]:

@@ -114,6 +114,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("cancellation_reasons", sa.JSON(), nullable=False),
         sa.Column("published_at", events.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("created_at", events.database.UTCDateTime(timezone=True), nullable=False),
@@ -154,7 +155,6 @@ def upgrade() -> None:
         sa.Column("summary", sa.String(length=500), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("image_alt", sa.String(length=300), nullable=False),
-        sa.Column("cancellation_reason", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"], ["events.id"], name=op.f("fk_event_translations_event_id_events"), ondelete="CASCADE"
         ),

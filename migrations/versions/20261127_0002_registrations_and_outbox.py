@@ -225,17 +225,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        for name in ("waitlist_rule", "max_seats_positive", "counts_not_negative", "not_overbooked"):
-            batch_op.drop_constraint(op.f(f"ck_events_{name}"), type_="check")
-        batch_op.drop_column("registration_enabled")
-        batch_op.drop_column("approval_required")
-        batch_op.drop_column("waitlist_rule")
-        batch_op.drop_column("waitlist_enabled")
-        batch_op.drop_column("max_seats_per_registration")
-        batch_op.drop_column("waitlist_length")
-        batch_op.drop_column("confirmed_seats")
-
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_messages_status_next_attempt_at")
         batch_op.drop_index(batch_op.f("ix_outbox_messages_registration_id"))
@@ -268,3 +257,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_calendar_tokens_email_key"))
 
     op.drop_table("calendar_tokens")
+
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        for name in ("waitlist_rule", "max_seats_positive", "counts_not_negative", "not_overbooked"):
+            batch_op.drop_constraint(op.f(f"ck_events_{name}"), type_="check")
+        batch_op.drop_column("registration_enabled")
+        batch_op.drop_column("approval_required")
+        batch_op.drop_column("waitlist_rule")
+        batch_op.drop_column("waitlist_enabled")
+        batch_op.drop_column("max_seats_per_registration")
+        batch_op.drop_column("waitlist_length")
+        batch_op.drop_column("confirmed_seats")

@@ -1,5 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real server with the demo programme.
 
+The server delivers its mail to a real SMTP server (aiosmtpd, ``tests/smtp.py``) whose inbox the tests read as
+``live_server.inbox``; nothing is written to the working folder.
+
 They skip only when no Chromium is installed (and say so); CI installs it with apt-get.
 """
 
@@ -23,6 +26,7 @@ from events.database import create_engine, make_sessionmaker, transaction, utcno
 from events.demo.loader import load_demo
 from events.settings import Settings
 from tests.databases import drop_database, fresh_database
+from tests.smtp import Inbox, SMTPServer
 
 CHROMIUM = Path(os.environ.get("EVENTS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -66,6 +70,8 @@ class LiveServer:
     url: str
     server: uvicorn.Server
     thread: threading.Thread = field(repr=False)
+    database_url: str = ""
+    inbox: Inbox = field(default_factory=Inbox, repr=False)  # every message the server's mail worker delivered
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -73,20 +79,28 @@ async def live_server() -> AsyncIterator[LiveServer]:
     database_url = await fresh_database("browser")
     await _prepare(database_url)
     port = _free_port()
-    settings = Settings(database_url=database_url, secret_key="browser-tests", base_url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with SMTPServer() as smtp:
+        settings = Settings(
+            database_url=database_url,
+            secret_key="browser-tests",
+            base_url=f"http://127.0.0.1:{port}",
+            smtp_url=smtp.url,
+            mail_worker=True,  # the server's own worker delivers the outbox to the SMTP server above
+            registration_rate_limit=None,  # every test registers from the same address
+        )
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "the test server did not start"
+            time.sleep(0.05)
+        yield LiveServer(f"http://127.0.0.1:{port}", server, thread, database_url=database_url, inbox=smtp.inbox)
+        server.should_exit = True
+        thread.join(timeout=10)
     await drop_database(database_url)
 
 
