@@ -78,8 +78,9 @@ class Locked:
     catalogue: Catalogue
 
 
-def manage_url(base_url: str, token: str) -> str:
-    return f"{base_url}/r/{token}"
+def manage_url(base_url: str, token: str, language: str | None = None) -> str:
+    """The private manage link; in e-mails it carries the person's language, whatever their browser says."""
+    return f"{base_url}/r/{token}" + (f"?lang={language}" if language else "")
 
 
 async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Locked:
@@ -333,7 +334,7 @@ async def send_mail(
         view,
         settings=context.mail,
         now=context.now,
-        manage_url=manage_url(context.base_url, token) if token else None,
+        manage_url=manage_url(context.base_url, token, registration.language) if token else None,
         waitlist_position=position,
         was_in_calendar=was_in_calendar,
     )
