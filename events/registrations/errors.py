@@ -61,3 +61,14 @@ class IdempotencyConflict(PlatformError):
     status = 422
     code = "idempotency-key-reused"
     title = N_("This Idempotency-Key was used for another request")
+
+
+class CapacityBelowConfirmed(PlatformError):
+    status = 409
+    code = "capacity-below-confirmed"
+    title = N_("The capacity cannot be lower than the places already confirmed")
+
+    def __init__(self, confirmed: int) -> None:
+        super().__init__(
+            N_("%(confirmed)s places are confirmed; cancel registrations first to go below that."), confirmed=confirmed
+        )

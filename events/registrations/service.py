@@ -27,6 +27,7 @@ from events.errors import Moment, NotFound
 from events.i18n import N_, gettext_for, pick_text
 from events.mail.service import queue_message
 from events.registrations.errors import (
+    CapacityBelowConfirmed,
     IdempotencyConflict,
     NotEnoughSeats,
     RegistrationCancelled,
@@ -451,6 +452,20 @@ async def promote_waitlist(session: AsyncSession, locked: Locked, context: Conte
         token = await issue_token(session, registration, context)
         await send_mail(session, Kind.PROMOTED, registration, locked, context, token=token)
     return promoted
+
+
+async def change_capacity(session: AsyncSession, event_id: uuid.UUID, capacity: int | None, context: Context) -> Event:
+    """Set an event's capacity; more places go straight to the waiting list, fewer may not drop below the
+    places already confirmed."""
+    locked = await lock_event(session, event_id)
+    event = locked.event
+    if capacity is not None and capacity < max(event.confirmed_seats, 1):
+        raise CapacityBelowConfirmed(event.confirmed_seats)
+    event.capacity = capacity
+    event.updated_at = context.now
+    await session.flush()
+    await promote_waitlist(session, locked, context)
+    return event
 
 
 async def decide(session: AsyncSession, registration_id: int, context: Context, *, approve: bool) -> Registration:

@@ -389,3 +389,19 @@ async def test_messages_are_in_the_participants_language(client, session):
     assert chinese.subject.startswith("报名成功") and "杭州 (CST)" in chinese.text_body
     assert dutch.subject.startswith("Aanmelding bevestigd") and "Beste Person 2," in dutch.text_body
     assert '<html lang="zh-Hans">' in chinese.html_body
+
+
+async def test_more_capacity_promotes_the_waiting_list_at_once(client, session):
+    from events.registrations.errors import CapacityBelowConfirmed
+    from events.registrations.service import Context, change_capacity
+
+    event = await open_event(session, capacity=1)
+    answers = [(await post(client, event, person(number))).json() for number in range(3)]
+    context = Context("https://stedenband.test", "stedenband.test", NOW)
+    await change_capacity(session, event.id, 2, context)
+    assert (await client.get(f"/api/v1/registrations/{token_of(answers[1])}")).json()["status"] == "confirmed"
+    assert (await client.get(f"/api/v1/registrations/{token_of(answers[2])}")).json()["waitlist_position"] == 1
+    with pytest.raises(CapacityBelowConfirmed):
+        await change_capacity(session, event.id, 1, context)
+    await change_capacity(session, event.id, None, context)  # no limit: everyone waiting is in
+    assert (await client.get(f"/api/v1/registrations/{token_of(answers[2])}")).json()["status"] == "confirmed"
