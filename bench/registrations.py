@@ -10,9 +10,11 @@ the same lock, the capacity check, one insert and the counter update, in one tra
 clients register for one event at a time, each request with its own e-mail address: interleaved rounds of the
 bare endpoint and of POST /api/v1/events/{slug}/registrations, each round on fresh events. Capacity is half of
 what the API registers in a round (measured in a warm-up), so every round fills the event and then the waiting
-list. Only 201 answers count; any other answer fails the run. Afterwards it checks every event in the database:
-confirmed seats match the counter and stay within capacity, the waiting list matches its counter, nobody came
-in twice. Target: the API at >= 0.5x the bare endpoint on PostgreSQL. Needs wrk (Debian: apt-get install wrk).
+list. Only 201 answers count; any other answer (seen by wrk, or in the server's log for requests still in flight
+when wrk stopped, which the server finishes before the next measurement starts) fails the run. Afterwards it
+checks every event in the database: confirmed seats match the counter and stay within capacity, the waiting list
+matches its counter and began only once the event was full, nobody came in twice, every API registration queued
+its mail. Target: the API at >= 0.5x the bare endpoint on PostgreSQL. Needs wrk (Debian: apt-get install wrk).
 By default both databases are measured when the PostgreSQL server answers, else SQLite only.
 """
 
@@ -65,7 +67,7 @@ BARE_EXPLAINED = (
     "SQLite: BEGIN IMMEDIATE),\n"
     "      reads capacity and counters, inserts one registration (confirmed or waitlisted), updates the counter "
     "and commits;\n"
-    "      no middleware, validation, manage link, outbox mail or logging."
+    "      no middleware, validation, manage link, outbox mail or logging; it shares the platform's connection pool."
 )
 
 # One wrk script per measurement: a JSON body with an e-mail address of its own for every request, and a count
@@ -555,10 +557,10 @@ async def main_async(arguments: argparse.Namespace) -> int:
         print("FAILED:\n" + "\n".join(f"  {failure}" for failure in failures))
         return 1
     print(
-        f"Capacity per event: half of what the API registered in a round of the warm-up's pace "
-        f"({', '.join(f'{result.name} {result.capacity}' for result in results)}), so each round fills its event "
-        "and then its waiting list.\nOnly 201 answers count as registrations; rows beyond them were still in flight "
-        "when wrk stopped."
+        "Capacity per event: half of what the API registers in a round at the second warm-up's pace "
+        f"({', '.join(f'{result.name} {result.capacity}' for result in results)}),\nso each round fills its event "
+        "and then its waiting list. Only 201 answers count as registrations;\nrows beyond them are requests still "
+        "in flight when wrk stopped, which the server completed (none answered otherwise)."
     )
     return 0
 

@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 
 from events import __version__
 from events.cache import AnswerCache, DataVersion
+from events.catalog.queries import CatalogueCache
 from events.database import create_engine, make_sessionmaker, utcnow, write_engine
 from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
@@ -73,9 +74,14 @@ def create_app(
     app.state.clock = utcnow
     app.state.data_version = data_version
     app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
+    app.state.catalogue_cache = CatalogueCache(data_version.catalogue_token if settings.page_cache_mb else _never)
     app.state.rate_limiter = limiter_for(settings)
     app.state.secret_key = resolve_secret_key(settings)
     return app
+
+
+def _never() -> None:
+    return None
 
 
 def app_from_environment() -> Starlette:

@@ -8,14 +8,13 @@ The data version must change in every process as soon as any process commits a c
 
 - every session marks a flush that changed something, and the commit of that session bumps this process's
   version at once (so a process never serves its own stale answers);
-- on PostgreSQL the same transaction sends ``NOTIFY stedenband_changes``, delivered to all processes at commit
-  and only then; each process LISTENs on a connection of its own and bumps its version when told. While that
-  connection is down, the cache is not used at all;
+- on PostgreSQL, triggers on the tables the public sees send ``NOTIFY stedenband_changes`` in the changing
+  transaction, delivered to all processes at commit and only then; each process LISTENs on a connection of its
+  own and bumps its version when told. While that connection is down, the cache is not used at all;
 - on SQLite, every process on the machine shares the database file: its modification time and size, and the
   write-ahead log's, are part of the version (one ``stat`` per request).
 
-Changes made outside the platform (by hand in psql) are not seen on PostgreSQL until the next change made
-through it, or a restart.
+Changes made outside the platform count too: on PostgreSQL the triggers fire for them, on SQLite the file changes.
 """
 
 from __future__ import annotations
@@ -41,43 +40,51 @@ CHANNEL = "stedenband_changes"
 MAX_AGE = dt.timedelta(seconds=60)
 
 
+# Cities and categories change rarely and every page needs them: they have a version of their own.
+CATALOGUE_TABLES = frozenset({"cities", "categories"})
+
+
 class _LocalChanges:
     """Commits of changes made by this process, counted by every session's commit (see the listeners below)."""
 
     count = 0
+    catalogue = 0
 
 
-def _mark_changed(session: Session) -> None:
-    if session.info.get("changed"):
-        return
+def _mark_changed(session: Session, tables: set[str]) -> None:
+    # Other processes learn of it from PostgreSQL itself: triggers on the tables the public sees send
+    # NOTIFY with the table's name, delivered at commit (migration 0003).
     session.info["changed"] = True
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # Transactional: PostgreSQL delivers it when (and only if) this transaction commits.
-        connection.exec_driver_sql(f"NOTIFY {CHANNEL}")
+    if tables & CATALOGUE_TABLES:
+        session.info["catalogue_changed"] = True
 
 
 @event.listens_for(Session, "after_flush")
-def _note_flush(session: Session, _flush: UOWTransaction) -> None:
-    _mark_changed(session)
+def _note_flush(session: Session, flush: UOWTransaction) -> None:
+    changed = [*session.new, *session.dirty, *session.deleted]
+    _mark_changed(session, {getattr(item, "__tablename__", "") for item in changed})
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_statement(state: ORMExecuteState) -> None:
     # INSERT, UPDATE and DELETE statements run through the session change data without a flush.
     if state.is_insert or state.is_update or state.is_delete:
-        _mark_changed(state.session)
+        table = getattr(state.statement, "table", None)
+        _mark_changed(state.session, {getattr(table, "name", "")})
 
 
 @event.listens_for(Session, "after_commit")
 def _count_commit(session: Session) -> None:
     if session.info.pop("changed", False):
         _LocalChanges.count += 1
+    if session.info.pop("catalogue_changed", False):
+        _LocalChanges.catalogue += 1
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
     session.info.pop("changed", None)
+    session.info.pop("catalogue_changed", None)
 
 
 class DataVersion:
@@ -85,6 +92,7 @@ class DataVersion:
 
     def __init__(self, database_url: str) -> None:
         self.heard = 0  # changes other processes announced (PostgreSQL)
+        self.heard_catalogue = 0
         self.listening = False
         self._files: tuple[str, ...] = ()
         self._task: asyncio.Task[None] | None = None
@@ -102,8 +110,18 @@ class DataVersion:
             return (_LocalChanges.count, *self._file_stamps())
         return (_LocalChanges.count, self.heard) if self.listening else None
 
-    def _heard_change(self, *_: object) -> None:
+    def catalogue_token(self) -> tuple[int, ...] | None:
+        """The version of cities and categories alone (on SQLite any write counts: the file cannot tell)."""
+        if self.is_sqlite:
+            return self.token()
+        return (_LocalChanges.catalogue, self.heard_catalogue) if self.listening else None
+
+    def _heard_change(
+        self, _connection: object = None, _pid: object = None, _channel: object = None, payload: object = ""
+    ) -> None:
         self.heard += 1
+        if payload in CATALOGUE_TABLES or not payload:
+            self.heard_catalogue += 1
 
     def _file_stamps(self) -> tuple[int, ...]:
         stamps: list[int] = []

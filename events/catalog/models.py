@@ -166,10 +166,11 @@ class Event(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
-    category: Mapped[Category] = relationship(lazy="raise")
-    city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise")
-    office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise")
-    venue: Mapped[Venue | None] = relationship(lazy="raise")
+    # Read-only: set the *_id columns to change them; nothing cascades through these.
+    category: Mapped[Category] = relationship(lazy="raise", viewonly=True)
+    city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise", viewonly=True)
+    office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise", viewonly=True)
+    venue: Mapped[Venue | None] = relationship(lazy="raise", viewonly=True)
     translations: Mapped[dict[str, EventTranslation]] = relationship(
         collection_class=attribute_keyed_dict("language"),
         cascade="all, delete-orphan",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -43,10 +43,63 @@ class Catalogue:
         object.__setattr__(self, "category_by_id", {category.id: category for category in self.categories})
 
 
+class CatalogueCache:
+    """Cities and categories kept per process while their own version holds (events/cache.py)."""
+
+    def __init__(self, token: Callable[[], tuple[int, ...] | None]) -> None:
+        self.token = token
+        self._kept: tuple[tuple[int, ...], Catalogue] | None = None
+
+    def get(self) -> tuple[tuple[int, ...] | None, Catalogue | None]:
+        token = self.token()
+        kept = self._kept
+        if token is not None and kept is not None and kept[0] == token:
+            return token, kept[1]
+        return token, None
+
+    def keep(self, token: tuple[int, ...] | None, catalogue: Catalogue) -> None:
+        if token is not None:
+            self._kept = (token, catalogue)
+
+
+def use_catalogue_cache(session: AsyncSession, cache: CatalogueCache) -> None:
+    """Let this session read cities and categories from the process's cache."""
+    session.info["catalogue_cache"] = cache
+
+
 async def load_catalogue(session: AsyncSession) -> Catalogue:
-    cities = (await session.scalars(select(City).order_by(City.position, City.slug))).all()
-    categories = (await session.scalars(select(Category).order_by(Category.position, Category.slug))).all()
-    return Catalogue(cities, categories)
+    """Cities and categories, read once per session, or taken from the process's cache when the session has one.
+
+    The cached objects are shared by sessions: they are only read, and the relationships that point at them are
+    view-only, so no session ever writes through them.
+    """
+    cached: Catalogue | None = session.info.get("catalogue")
+    if cached is not None:
+        return cached
+    shared: CatalogueCache | None = session.info.get("catalogue_cache")
+    token, catalogue = shared.get() if shared is not None else (None, None)
+    if catalogue is None:
+        cities = (await session.scalars(select(City).order_by(City.position, City.slug))).all()
+        categories = (await session.scalars(select(Category).order_by(Category.position, Category.slug))).all()
+        catalogue = Catalogue(cities, categories)
+        if shared is not None:
+            shared.keep(token, catalogue)
+    session.info["catalogue"] = catalogue
+    return catalogue
+
+
+def forget_catalogue(session: AsyncSession) -> None:
+    """Call after adding or changing a city or category, so the next read in this session sees it."""
+    session.info.pop("catalogue", None)
+    session.info.pop("catalogue_cache", None)
+
+
+async def public_event_id(session: AsyncSession, slug: str) -> uuid.UUID:
+    """The id of a published or cancelled event, without loading it."""
+    event_id = await session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+    if event_id is None:
+        raise NotFound()
+    return event_id
 
 
 @dataclass(frozen=True)

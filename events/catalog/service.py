@@ -23,6 +23,7 @@ from events.catalog.models import (
     Venue,
     WaitlistRule,
 )
+from events.catalog.queries import forget_catalogue
 from events.catalog.recurrence import RecurrenceError, check_rule, series_end
 from events.i18n import LANGUAGE_CODES, pick_text
 
@@ -74,6 +75,7 @@ async def create_city(
     )
     session.add(city)
     await session.flush()
+    forget_catalogue(session)
     return city
 
 
@@ -83,6 +85,7 @@ async def create_category(
     category = Category(slug=slug, name=dict(name), description=dict(description), position=position)
     session.add(category)
     await session.flush()
+    forget_catalogue(session)
     return category
 
 

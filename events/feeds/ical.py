@@ -11,6 +11,7 @@ import icalendar
 
 from events.catalog.models import EventStatus
 from events.catalog.presenters import EventView
+from events.feeds.timezones import vtimezone
 
 PRODUCT_ID = "-//Stedenband//Weert-Yuhang exchange programme//EN"
 STATUS = {
@@ -94,7 +95,7 @@ def calendar_bytes(
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     for tzid in sorted({view.event.timezone for view in views if not view.event.all_day}):
-        calendar.add_component(icalendar.Timezone.from_tzid(tzid))
+        calendar.add_component(vtimezone(tzid))
     for view in views:
         calendar.add_component(
             vevent(view, calendar_domain=calendar_domain, stamp=stamp, extra_description=extra_description)
@@ -139,7 +140,7 @@ def invitation_bytes(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     if not view.event.all_day:
-        calendar.add_component(icalendar.Timezone.from_tzid(view.event.timezone))
+        calendar.add_component(vtimezone(view.event.timezone))
     calendar.add_component(component)
     return bytes(calendar.to_ical())
 
@@ -163,7 +164,7 @@ def personal_calendar_bytes(
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     for tzid in sorted({entry.view.event.timezone for entry in entries if not entry.view.event.all_day}):
-        calendar.add_component(icalendar.Timezone.from_tzid(tzid))
+        calendar.add_component(vtimezone(tzid))
     for entry in entries:
         component = vevent(entry.view, calendar_domain=calendar_domain, stamp=stamp, extra_description=entry.online_url)
         component["status"] = icalendar.vText(entry.status)

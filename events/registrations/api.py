@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from events.catalog.models import Event
 from events.catalog.queries import get_public_event, load_catalogue, load_event
 from events.errors import FieldError, InvalidFields
 from events.i18n import N_, pick_text
@@ -69,15 +70,24 @@ def registration_json(
 
 
 async def _answer(
-    request: Request, session: AsyncSession, registration: Registration, token: str, status_code: int = 200
+    request: Request,
+    session: AsyncSession,
+    registration: Registration,
+    token: str,
+    *,
+    status_code: int = 200,
+    event: Event | None = None,
+    position: int | None = None,
 ) -> Response:
-    catalogue = await load_catalogue(session)
-    event = await load_event(session, catalogue, registration.event_id)
+    """The registration as JSON; a caller that has the event and the position at hand passes them."""
+    if event is None:
+        event = await load_event(session, await load_catalogue(session), registration.event_id)
+        position = await waitlist_position(session, registration)
     body = registration_json(
         request,
         registration,
         token=token,
-        position=await waitlist_position(session, registration),
+        position=position,
         event_slug=event.slug,
         title=pick_text(event.text("title"), registration.language),
         online_url=event.online_url,
@@ -92,15 +102,27 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidFields([FieldError("Idempotency-Key", N_("An Idempotency-Key has 1 to 200 characters."))])
-    catalogue = await load_catalogue(session)
-    event = await get_public_event(session, catalogue, request.path_params["slug"])
+    event = await get_public_event(session, await load_catalogue(session), request.path_params["slug"])
     outcome = await register(
-        session, event_id=event.id, sent=from_json(body), context=service_context(request), idempotency_key=key
+        session,
+        event_id=event.id,
+        sent=from_json(body),
+        context=service_context(request),
+        idempotency_key=key,
+        loaded=event,
     )
     if outcome.already_registered:
         # Answered as an error, but the transaction commits: the manage link goes out by e-mail again.
         return error_response(request, AlreadyRegistered())
-    return await _answer(request, session, outcome.registration, outcome.token, status_code=201)
+    return await _answer(
+        request,
+        session,
+        outcome.registration,
+        outcome.token,
+        status_code=201,
+        event=outcome.locked.event,
+        position=outcome.waitlist_position,
+    )
 
 
 @with_transaction

@@ -129,7 +129,9 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
     try:
         async with session.begin_nested():  # on failure only this part is undone; the form is shown again
-            outcome = await register(session, event_id=event.id, sent=sent, context=service_context(request))
+            outcome = await register(
+                session, event_id=event.id, sent=sent, context=service_context(request), loaded=event
+            )
     except InvalidInput as error:
         return await _form_page(
             request, session, catalogue, event, values=values, errors=_field_errors(request, error), status_code=422

@@ -63,15 +63,6 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    registration: Registration
-    token: str  # handed out once: the manage link of this answer
-    waitlist_position: int | None
-    already_registered: bool = False
-    replayed: bool = False
-
-
-@dataclass(frozen=True)
 class Locked:
     """An event read under its lock, with what is needed to write to its participants."""
 
@@ -79,19 +70,51 @@ class Locked:
     catalogue: Catalogue
 
 
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    token: str  # handed out once: the manage link of this answer
+    waitlist_position: int | None
+    locked: Locked  # the event as it stood under the lock, for the answer
+    already_registered: bool = False
+    replayed: bool = False
+
+
 def manage_url(base_url: str, token: str, language: str | None = None) -> str:
     """The private manage link; in e-mails it carries the person's language, whatever their browser says."""
     return f"{base_url}/r/{token}" + (f"?lang={language}" if language else "")
 
 
-async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Locked:
-    """Take the event's lock for the rest of the transaction, then read it afresh."""
-    # PostgreSQL: a row lock. SQLite renders no FOR UPDATE; its write transaction (BEGIN IMMEDIATE) is the lock.
-    locked = await session.scalar(select(Event.id).where(Event.id == event_id).with_for_update())
-    if locked is None:
-        raise NotFound()
+# What registering decides on: read again under the lock, so no other transaction can change it meanwhile.
+LOCKED_COLUMNS = [
+    "status",
+    "capacity",
+    "confirmed_seats",
+    "waitlist_length",
+    "max_seats_per_registration",
+    "waitlist_enabled",
+    "waitlist_rule",
+    "approval_required",
+    "registration_enabled",
+    "registration_opens_at",
+    "registration_closes_at",
+    "published_at",
+    "starts_at",
+    "sequence",
+]
+
+
+async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Event | None = None) -> Locked:
+    """Load the event, then take its lock for the rest of the transaction and read its seat counts afresh.
+
+    Everything else is read before the lock, which is held as briefly as possible: every registration for the
+    event waits for it. PostgreSQL takes a row lock; SQLite renders no FOR UPDATE, its write transaction
+    (BEGIN IMMEDIATE) already holds the database's one write lock.
+    """
     catalogue = await load_catalogue(session)
-    return Locked(await load_event(session, catalogue, event_id), catalogue)
+    event = loaded if loaded is not None else await load_event(session, catalogue, event_id)
+    await session.refresh(event, LOCKED_COLUMNS, with_for_update=True)
+    return Locked(event, catalogue)
 
 
 async def add_question(
@@ -148,14 +171,17 @@ async def register(
     sent: RegistrationInput,
     context: Context,
     idempotency_key: str | None = None,
+    loaded: Event | None = None,
 ) -> Outcome:
-    """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval."""
-    locked = await lock_event(session, event_id)
+    """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval.
+    ``loaded``: the event as the caller already loaded it (with its texts), to be locked without reading it again."""
+    questions = await questions_of(session, event_id)
+    locked = await lock_event(session, event_id, loaded=loaded)
     event = locked.event
-    if idempotency_key is not None and (replay := await _replay(session, event, sent, idempotency_key)):
+    if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key)):
         return replay
     _ensure_open(event, context.now)
-    checked = check(sent, event=event, questions=await questions_of(session, event_id), cities=locked.catalogue.cities)
+    checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
     existing = await session.scalar(
         select(Registration).where(
             Registration.event_id == event_id,
@@ -167,7 +193,7 @@ async def register(
         # Registering again is how people find a lost link: send it again, to that address only.
         token = await issue_token(session, existing, context)
         await send_mail(session, Kind.MANAGE_LINK, existing, locked, context, token=token)
-        return Outcome(existing, token, await waitlist_position(session, existing), already_registered=True)
+        return Outcome(existing, token, await waitlist_position(session, existing), locked, already_registered=True)
     registration = Registration(
         event_id=event_id,
         status=_status_for_new(event, checked.seats),
@@ -197,7 +223,8 @@ async def register(
             )
         )
     token = await issue_token(session, registration, context)
-    position = await waitlist_position(session, registration)
+    # A newcomer joins the end of the waiting list: its position is the list's new length.
+    position = event.waitlist_length if registration.status is RegistrationStatus.WAITLISTED else None
     kind = {
         RegistrationStatus.CONFIRMED: Kind.CONFIRMED,
         RegistrationStatus.WAITLISTED: Kind.WAITLISTED,
@@ -212,7 +239,7 @@ async def register(
         registration.seats,
         extra={"registration_id": registration.id, "event_id": str(event.id), "status": registration.status.value},
     )
-    return Outcome(registration, token, position)
+    return Outcome(registration, token, position, locked)
 
 
 def _ensure_open(event: Event, now: dt.datetime) -> None:
@@ -261,19 +288,19 @@ def _fingerprint(event: Event, sent: RegistrationInput) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def _replay(session: AsyncSession, event: Event, sent: RegistrationInput, key: str) -> Outcome | None:
+async def _replay(session: AsyncSession, locked: Locked, sent: RegistrationInput, key: str) -> Outcome | None:
     """A retry with the same Idempotency-Key: the same registration, with a new working manage link."""
     stored = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == token_hash(key)))
     if stored is None:
         return None
-    if stored.fingerprint != _fingerprint(event, sent) or stored.registration_id is None:
+    if stored.fingerprint != _fingerprint(locked.event, sent) or stored.registration_id is None:
         raise IdempotencyConflict()
     registration = await session.get(Registration, stored.registration_id)
     if registration is None:
         raise IdempotencyConflict()
     token, hashed = new_token()
     session.add(ManageToken(registration_id=registration.id, token_hash=hashed))
-    return Outcome(registration, token, await waitlist_position(session, registration), replayed=True)
+    return Outcome(registration, token, await waitlist_position(session, registration), locked, replayed=True)
 
 
 async def issue_token(session: AsyncSession, registration: Registration, context: Context) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from events.catalog.queries import use_catalogue_cache
 from events.database import transaction
 from events.errors import TooManyRequests
 
@@ -23,6 +24,7 @@ def with_transaction(handler: SessionHandler) -> Endpoint:
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         async with transaction(request.app.state.sessionmaker) as session:
+            use_catalogue_cache(session, request.app.state.catalogue_cache)
             return await handler(request, session)
 
     return endpoint
@@ -35,6 +37,7 @@ def with_write_transaction(handler: SessionHandler) -> Endpoint:
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         async with transaction(request.app.state.write_sessionmaker) as session:
+            use_catalogue_cache(session, request.app.state.catalogue_cache)
             return await handler(request, session)
 
     return endpoint
