@@ -15,6 +15,7 @@ from events import __version__
 from events.cache import AnswerCache, DataVersion
 from events.catalog.queries import CatalogueCache
 from events.database import create_engine, make_sessionmaker, utcnow, write_engine
+from events.feeds.service import FragmentCache
 from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
 from events.routes import all_routes
@@ -76,6 +77,7 @@ def create_app(
     app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
     app.state.catalogue_cache = CatalogueCache(data_version.catalogue_token if settings.page_cache_mb else _never)
     app.state.rate_limiter = limiter_for(settings)
+    app.state.feed_fragments = FragmentCache()
     app.state.secret_key = resolve_secret_key(settings)
     return app
 

@@ -186,6 +186,7 @@ class CachedAnswer:
     status: int
     raw_headers: list[tuple[bytes, bytes]]
     etag: str
+    last_modified: str | None
     token: tuple[int, ...]
     expires: dt.datetime
     # The same answer gzip-compressed once, for the clients that accept it (browsers and HTTP libraries do).

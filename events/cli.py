@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -42,7 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="show the database's schema revision")
 
     commands.add_parser("demo", help="load the demo programme (running it again adds nothing)")
-    commands.add_parser("worker", help="deliver the outbox and send reminders, until stopped")
+    commands.add_parser("worker", help="deliver the outbox, send reminders and sync feeds, until stopped")
+
+    feeds = commands.add_parser("feeds", help="calendars to import")
+    feed_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    feed_add = feed_commands.add_parser("add", help="import an iCalendar feed")
+    feed_add.add_argument("url")
+    feed_add.add_argument("--category", required=True, help="category slug for its events")
+    feed_add.add_argument("--city", required=True, help="city slug: where its events take place")
+    feed_add.add_argument("--allow-registration", action="store_true", help="let people register for its events")
+    feed_commands.add_parser("list", help="list the sources with their last sync and error")
+    feed_remove = feed_commands.add_parser("remove", help="stop importing a source (its events stay)")
+    feed_remove.add_argument("id", type=int)
+    feed_sync = feed_commands.add_parser("sync", help="import now")
+    feed_sync.add_argument("--source", type=int, help="only this source")
 
     privacy = commands.add_parser("privacy", help="personal data")
     privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
@@ -76,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _demo,
         "users": _users,
         "worker": _worker,
+        "feeds": _feeds,
         "privacy": _privacy,
     }
     return handlers[arguments.command](settings, arguments)
@@ -149,6 +164,82 @@ def _worker(settings: Settings, arguments: argparse.Namespace) -> int:
     from events.logs import flush_logs
 
     flush_logs()
+    return 0
+
+
+def _feeds(settings: Settings, arguments: argparse.Namespace) -> int:
+    from events.database import create_engine, make_sessionmaker, write_engine
+    from events.feeds.sources import SourceProblem
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url)
+        sessions = make_sessionmaker(write_engine(engine))
+        try:
+            if arguments.feeds_command == "sync":
+                return await _sync_feeds(settings, sessions, arguments.source)
+            return await _manage_feeds(sessions, arguments)
+        except SourceProblem as error:
+            print(f"stedenband: {error}.", file=sys.stderr)
+            return 1
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+async def _sync_feeds(settings: Settings, sessions: Any, only: int | None) -> int:
+    from events.database import transaction, utcnow
+    from events.feeds.sources import SourceProblem, list_sources
+    from events.feeds.sync import sync_all
+    from events.jobs import fetch_policy
+
+    async with transaction(sessions) as session:
+        ids = [source.id for source in await list_sources(session)]
+    if only is not None:
+        if only not in ids:
+            raise SourceProblem(f"there is no source {only}")
+        ids = [only]
+    results = await sync_all(
+        lambda: transaction(sessions),
+        ids,
+        policy=fetch_policy(settings),
+        own_domain=settings.uid_domain,
+        now=utcnow,
+        progress=lambda done, total: _print_progress(done, total, "Feed sources"),
+    )
+    for result in results:
+        detail = result.error or f"{result.created} new, {result.updated} changed, {result.cancelled} cancelled"
+        print(f"Source {result.source_id}: {result.outcome} ({detail})")
+    return 1 if any(result.outcome == "failed" for result in results) else 0
+
+
+async def _manage_feeds(sessions: Any, arguments: argparse.Namespace) -> int:
+    from events.database import transaction
+    from events.feeds import sources
+
+    async with transaction(sessions) as session:
+        if arguments.feeds_command == "add":
+            source = await sources.add_source(
+                session,
+                url=arguments.url,
+                category_slug=arguments.category,
+                city_slug=arguments.city,
+                registration_enabled=arguments.allow_registration,
+            )
+            print(f"Added source {source.id}: {source.url}")
+        elif arguments.feeds_command == "remove":
+            await sources.remove_source(session, arguments.id)
+            print(f"Removed source {arguments.id}; its events stay.")
+        else:
+            rows = await sources.list_sources(session)
+            if not rows:
+                print("No feed sources yet. Add one with: stedenband feeds add URL --category SLUG --city SLUG")
+            for source in rows:
+                synced = source.last_synced_at.isoformat(timespec="minutes") if source.last_synced_at else "never"
+                error = ""
+                if source.last_error and source.last_error_at:
+                    error = f"  last error ({source.last_error_at:%Y-%m-%d %H:%M}): {source.last_error}"
+                print(f"{source.id}  {source.url}  synced: {synced}{error}")
     return 0
 
 

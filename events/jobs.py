@@ -7,6 +7,9 @@ import datetime as dt
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from events.database import make_sessionmaker, transaction, utcnow, write_engine
+from events.feeds.sources import list_sources
+from events.feeds.sync import FetchPolicy, sync_all
 from events.mail.transport import transport_for
 from events.mail.worker import OutboxWorker, PeriodicJob
 from events.registrations.models import IdempotencyKey
@@ -15,6 +18,11 @@ from events.registrations.service import Context
 from events.settings import Settings
 
 IDEMPOTENCY_KEYS_KEPT = dt.timedelta(hours=24)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    hosts = frozenset(host.strip() for host in (settings.feed_allowed_hosts or "").split(",") if host.strip())
+    return FetchPolicy(allowed_hosts=hosts)
 
 
 def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
@@ -27,12 +35,26 @@ def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def sync_feeds(session: AsyncSession, now: dt.datetime) -> int:
+        ids = [source.id for source in await list_sources(session)]
+        results = await sync_all(
+            lambda: transaction(make_sessionmaker(write_engine(engine))),
+            ids,
+            policy=fetch_policy(settings),
+            own_domain=settings.uid_domain,
+            now=utcnow,
+        )
+        return sum(result.created + result.updated + result.cancelled for result in results)
+
+    jobs = [
+        PeriodicJob("reminders", dt.timedelta(minutes=5), reminders),
+        PeriodicJob("idempotency clean-up", dt.timedelta(hours=1), forget_idempotency_keys),
+    ]
+    if settings.feed_sync_minutes:
+        jobs.append(PeriodicJob("feed sync", dt.timedelta(minutes=settings.feed_sync_minutes), sync_feeds))
     return OutboxWorker(
         engine,
         transport_for(settings.smtp_url, settings.mail_dir),
         sender=settings.sender,
-        jobs=[
-            PeriodicJob("reminders", dt.timedelta(minutes=5), reminders),
-            PeriodicJob("idempotency clean-up", dt.timedelta(hours=1), forget_idempotency_keys),
-        ],
+        jobs=jobs,
     )

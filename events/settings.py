@@ -120,6 +120,29 @@ class Settings:
             "Without it each process counts on its own.",
         ),
     )
+    feed_refresh_minutes: int = field(
+        default=60,
+        metadata=_setting(
+            "EVENTS_FEED_REFRESH_MINUTES",
+            "How often calendar apps should fetch the feeds again (REFRESH-INTERVAL, X-PUBLISHED-TTL and the HTTP "
+            "max-age), in minutes.",
+        ),
+    )
+    feed_sync_minutes: int = field(
+        default=30,
+        metadata=_setting(
+            "EVENTS_FEED_SYNC_MINUTES",
+            "How often the worker imports the registered feed sources, in minutes; 0 only syncs on command.",
+        ),
+    )
+    feed_allowed_hosts: str | None = field(
+        default=None,
+        metadata=_setting(
+            "EVENTS_FEED_ALLOWED_HOSTS",
+            "Comma-separated hosts (or IP addresses) that feed sources may use although they are private, loopback "
+            "or link-local, e.g. the partner platform on an internal network. Others are refused (no SSRF).",
+        ),
+    )
     content_dir: str | None = field(
         default=None,
         metadata=_setting(
@@ -170,6 +193,10 @@ class Settings:
             parse_rate(self.registration_rate_limit)
         if self.smtp_url is not None and urlsplit(self.smtp_url).scheme not in ("smtp", "smtps"):
             raise SettingsError("EVENTS_SMTP_URL must start with smtp:// or smtps://.")
+        if self.feed_refresh_minutes < 1 or self.feed_sync_minutes < 0:
+            raise SettingsError(
+                "EVENTS_FEED_REFRESH_MINUTES must be at least 1 and EVENTS_FEED_SYNC_MINUTES not negative."
+            )
         if self.page_cache_mb < 0:
             raise SettingsError("EVENTS_PAGE_CACHE_MB cannot be negative; 0 turns the cache off.")
         if self.max_body_size < 1024:

@@ -112,6 +112,7 @@ class Event(Base):
         ),
         Index("ix_events_starts_at_id", "starts_at", "id"),
         Index("ix_events_long_running_starts_at_id", "long_running", "starts_at", "id"),
+        Index("uq_events_source_id_external_uid", "source_id", "external_uid", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -159,7 +160,17 @@ class Event(Base):
     status: Mapped[EventStatus] = mapped_column(string_enum(EventStatus, "status"), default=EventStatus.DRAFT)
     # Why it was cancelled, per language; kept apart from the texts so any language can have a reason.
     cancellation_reasons: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Kept when an event is unpublished: feeds that showed it keep it, cancelled, for a while (a tombstone).
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Deleted by an organiser: gone from every page, but kept as a tombstone for calendar feeds.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Imported from another calendar (feeds issue): where from, and the UID it has there and keeps here.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("feed_sources.id", ondelete="SET NULL"), index=True)
+    external_uid: Mapped[str | None] = mapped_column(String(255))
+    # A hash of what the source said last time, so a sync that finds nothing new changes nothing.
+    external_hash: Mapped[str | None] = mapped_column(String(64))
+    # Where it takes place when there is no venue of ours (imported events say it in words).
+    location: Mapped[str | None] = mapped_column(String(300))
     # Raised on every change to time, place, status or recurrence, so calendar clients replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -171,6 +182,9 @@ class Event(Base):
     city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise", viewonly=True)
     office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise", viewonly=True)
     venue: Mapped[Venue | None] = relationship(lazy="raise", viewonly=True)
+    changes: Mapped[list[OccurrenceChange]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="OccurrenceChange.original_start"
+    )
     translations: Mapped[dict[str, EventTranslation]] = relationship(
         collection_class=attribute_keyed_dict("language"),
         cascade="all, delete-orphan",
@@ -188,6 +202,27 @@ class Event(Base):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+
+class OccurrenceChange(Base):
+    """One occurrence of a series moved or cancelled: a RECURRENCE-ID override in calendars."""
+
+    __tablename__ = "occurrence_changes"
+    __table_args__ = (
+        CheckConstraint(
+            "cancelled OR (starts_at IS NOT NULL AND ends_at IS NOT NULL AND ends_at >= starts_at)",
+            name="moved_or_cancelled",
+        ),
+    )
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    # The start the occurrence has by the rule (UTC): its RECURRENCE-ID.
+    original_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class EventTranslation(Base):

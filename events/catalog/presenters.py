@@ -8,9 +8,9 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from events.catalog.availability import RegistrationState, next_change, registration_state, seats_left
-from events.catalog.models import Category, City, Event, EventStatus, Venue
+from events.catalog.models import Category, City, Event, EventStatus
 from events.catalog.queries import Catalogue
-from events.catalog.recurrence import Occurrence, occurrences_between
+from events.catalog.recurrence import Occurrence, event_occurrences
 from events.clocks import LocalTime, clock_of, date_span, describe, in_clocks
 from events.i18n import LANGUAGE_CODES, pick, pick_text
 from events.paths import STATIC_DIR
@@ -126,19 +126,20 @@ def _translations(event: Event) -> dict[str, dict[str, str]]:
     }
 
 
-def _venue(venue: Venue | None, language: str) -> VenueView | None:
+def _venue(event: Event, language: str) -> VenueView | None:
+    venue = event.venue
     if venue is None:
-        return None
+        # Imported events name their place in words.
+        return VenueView(event.location, "", None, None) if event.location else None
     return VenueView(pick_text(venue.name, language), venue.address, venue.latitude, venue.longitude)
 
 
 def _occurrence_to_show(event: Event, now: dt.datetime) -> Occurrence:
     """The next occurrence; for an event that has ended, its last one."""
-    series = (event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates)
-    upcoming = occurrences_between(*series, after=now, limit=1)
+    upcoming = event_occurrences(event, after=now, limit=1)
     if upcoming:
         return upcoming[0]
-    every = occurrences_between(*series)  # a series that has ended is finite
+    every = event_occurrences(event)  # a series that has ended is finite
     return every[-1] if every else Occurrence(event.starts_at, event.ends_at)
 
 
@@ -184,15 +185,7 @@ def present_event(
     when, when_text = describe_occurrence(event, shown, catalogue, language, with_year=detailed)
     upcoming: list[OccurrenceView] = []
     if detailed and event.rrule:
-        for occurrence in occurrences_between(
-            event.starts_at,
-            event.ends_at,
-            event.timezone,
-            event.rrule,
-            event.exdates,
-            after=now,
-            limit=UPCOMING_OCCURRENCES_SHOWN,
-        ):
+        for occurrence in event_occurrences(event, after=now, limit=UPCOMING_OCCURRENCES_SHOWN):
             times, line = describe_occurrence(event, occurrence, catalogue, language, with_year=True)
             upcoming.append(OccurrenceView(occurrence, times, line))
     return EventView(
@@ -205,7 +198,7 @@ def present_event(
         category=named(event.category, language),
         city=named(event.city, language),
         office=Named(event.office.slug, pick_text(event.office.office_name, language)),
-        venue=_venue(event.venue, language),
+        venue=_venue(event, language),
         online=bool(event.online_url),
         image_url=f"{base_url}{event.image_path}" if event.image_path else None,
         image_alt=pick_text(event.text("image_alt"), language),

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from events.catalog.filters import Cursor, EventFilters
 from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation
-from events.catalog.recurrence import occurrences_between
+from events.catalog.recurrence import event_occurrences
 from events.errors import NotFound
 
 # Drafts are the organisers' business; cancelled events stay visible so nobody travels to them in vain.
@@ -96,7 +96,9 @@ def forget_catalogue(session: AsyncSession) -> None:
 
 async def public_event_id(session: AsyncSession, slug: str) -> uuid.UUID:
     """The id of a published or cancelled event, without loading it."""
-    event_id = await session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+    event_id = await session.scalar(
+        select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES), Event.deleted_at.is_(None))
+    )
     if event_id is None:
         raise NotFound()
     return event_id
@@ -112,7 +114,7 @@ class EventPage:
 def _with_everything_shown(statement: Select[Event]) -> Select[Event]:
     # The venue comes in the same statement and the translations in one more; cities and categories are
     # already loaded (the Catalogue) and attached without asking the database again.
-    return statement.options(joinedload(Event.venue), selectinload(Event.translations))
+    return statement.options(joinedload(Event.venue), selectinload(Event.translations), selectinload(Event.changes))
 
 
 def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:
@@ -124,7 +126,9 @@ def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:
 
 async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str) -> Event:
     """A published or cancelled event by its slug; drafts and unknown slugs are simply not found."""
-    statement = _with_everything_shown(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+    statement = _with_everything_shown(
+        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES), Event.deleted_at.is_(None))
+    )
     event = (await session.scalars(statement)).one_or_none()
     if event is None:
         raise NotFound()
@@ -200,7 +204,7 @@ def _sources(catalogue: Catalogue, filters: EventFilters, *, now: dt.datetime, p
 
 
 def _filtered(catalogue: Catalogue, filters: EventFilters, *, now: dt.datetime, past: bool) -> Select[Event]:
-    statement = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    statement = select(Event).where(Event.status.in_(PUBLIC_STATUSES), Event.deleted_at.is_(None))
     if filters.categories:
         ids = [catalogue.category_by_slug[slug].id for slug in filters.categories]
         statement = statement.where(Event.category_id.in_(ids))
@@ -300,9 +304,4 @@ def _matches(event: Event, filters: EventFilters, *, now: dt.datetime, past: boo
     """The exact test the database narrowed down for: does any occurrence fall within the bounds?"""
     lower = filters.start.start_utc(event.timezone) if filters.start else (None if past else now)
     upper = filters.end.end_utc(event.timezone) if filters.end else None
-    if not event.rrule:
-        return (lower is None or event.ends_at > lower) and (upper is None or event.starts_at < upper)
-    found = occurrences_between(
-        event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates, after=lower, before=upper, limit=1
-    )
-    return bool(found)
+    return bool(event_occurrences(event, after=lower, before=upper, limit=1))

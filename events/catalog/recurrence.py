@@ -7,9 +7,10 @@ UTC (and in Hangzhou) shifts by an hour: expanding in UTC would get that wrong.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
@@ -29,6 +30,17 @@ class RecurrenceError(ValueError):
 class Occurrence:
     start: dt.datetime  # UTC
     end: dt.datetime  # UTC
+    # The start the rule gives it (its RECURRENCE-ID); differs from ``start`` when the occurrence was moved.
+    original_start: dt.datetime | None = None
+
+
+class Changed(Protocol):
+    """One occurrence moved or cancelled (catalog.models.OccurrenceChange)."""
+
+    original_start: dt.datetime
+    cancelled: bool
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
 
 
 def parse_rule(rule: str, start: dt.datetime, timezone: str) -> rrule:
@@ -108,18 +120,65 @@ def occurrences_between(
     after: dt.datetime | None = None,
     before: dt.datetime | None = None,
     limit: int = MAX_OCCURRENCES,
+    changes: Iterable[Changed] = (),
 ) -> list[Occurrence]:
-    """Up to ``limit`` occurrences that have not ended at ``after`` and start before ``before``."""
+    """Up to ``limit`` occurrences that have not ended at ``after`` and start before ``before``, moved
+    occurrences at their new time and cancelled ones left out."""
+    moved = {change.original_start: change for change in changes}
     horizon = (after or start) + HORIZON
     found: list[Occurrence] = []
     for occurrence in iter_occurrences(start, end, timezone, rule, exdates):
-        if (before is not None and occurrence.start >= before) or occurrence.start > horizon:
+        # A moved occurrence may move past the next ones; with changes, look a little further before stopping.
+        if (before is not None and occurrence.start >= before + (HORIZON if moved else dt.timedelta())) or (
+            occurrence.start > horizon
+        ):
             break
-        if after is None or occurrence.end > after:
+        change = moved.get(occurrence.start)
+        if change is not None:
+            if change.cancelled or change.starts_at is None or change.ends_at is None:
+                continue
+            occurrence = Occurrence(change.starts_at, change.ends_at, occurrence.start)
+        if (after is None or occurrence.end > after) and (before is None or occurrence.start < before):
             found.append(occurrence)
-            if len(found) >= limit:
+            if len(found) >= limit and not moved:
                 break
-    return found
+    if moved:
+        found.sort()
+    return found[:limit]
+
+
+class Series(Protocol):
+    """What an event's occurrences come from (catalog.models.Event, with its ``changes`` loaded)."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    timezone: str
+    rrule: str | None
+    exdates: list[str]
+
+    @property
+    def changes(self) -> Iterable[Changed]: ...
+
+
+def event_occurrences(
+    event: Series, *, after: dt.datetime | None = None, before: dt.datetime | None = None, limit: int = MAX_OCCURRENCES
+) -> list[Occurrence]:
+    """The occurrences of an event between two moments, as people will find them (moves and cancellations)."""
+    if not event.rrule:
+        single = Occurrence(event.starts_at, event.ends_at)
+        fits = (after is None or single.end > after) and (before is None or single.start < before)
+        return [single] if fits and limit > 0 else []
+    return occurrences_between(
+        event.starts_at,
+        event.ends_at,
+        event.timezone,
+        event.rrule,
+        event.exdates,
+        after=after,
+        before=before,
+        limit=limit,
+        changes=event.changes,
+    )
 
 
 def series_end(

@@ -20,11 +20,12 @@ from events.catalog.models import (
     Event,
     EventStatus,
     EventTranslation,
+    OccurrenceChange,
     Venue,
     WaitlistRule,
 )
 from events.catalog.queries import forget_catalogue
-from events.catalog.recurrence import RecurrenceError, check_rule, series_end
+from events.catalog.recurrence import RecurrenceError, check_rule, occurrences_between, series_end
 from events.i18n import LANGUAGE_CODES, pick_text
 
 MAX_SLUG = 80
@@ -204,6 +205,7 @@ async def create_event(
         created_at=now,
         updated_at=now,
     )
+    event.changes = []
     event.translations = {
         code: EventTranslation(
             language=code,
@@ -239,8 +241,86 @@ async def cancel_event(session: AsyncSession, event: Event, *, reasons: Mapping[
     if unknown:
         raise CatalogError(f"unknown languages: {', '.join(sorted(unknown))}")
     event.status = EventStatus.CANCELLED
-    event.sequence += 1
-    event.updated_at = now
+    _changed(event, now)
     event.cancellation_reasons = {code: reason.strip() for code, reason in reasons.items() if reason.strip()}
     await session.flush()
     return event
+
+
+def _changed(event: Event, now: dt.datetime) -> None:
+    # Calendar clients replace their copy only when SEQUENCE rises; LAST-MODIFIED and the feeds follow updated_at.
+    event.sequence += 1
+    event.updated_at = now
+
+
+async def reschedule_event(
+    session: AsyncSession, event: Event, *, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+) -> Event:
+    """Move an event (or a whole series); its texts and registrations stay."""
+    if ends_at < starts_at:
+        raise CatalogError("an event cannot end before it starts")
+    if event.all_day:
+        starts_at, ends_at = _whole_days(starts_at, ends_at, event.timezone)
+    try:
+        if event.rrule:
+            check_rule(starts_at, ends_at, event.timezone, event.rrule)
+        last_end = series_end(starts_at, ends_at, event.timezone, event.rrule, event.exdates)
+    except RecurrenceError as error:
+        raise CatalogError(f"recurrence: {error}") from None
+    event.starts_at, event.ends_at, event.series_ends_at = starts_at, ends_at, last_end
+    event.long_running = bool(event.rrule) or last_end is None or last_end - starts_at > LONG_SPAN
+    _changed(event, now)
+    await session.flush()
+    return event
+
+
+async def unpublish_event(session: AsyncSession, event: Event, *, now: dt.datetime) -> Event:
+    """Back to draft. Its publication time is kept: feeds that showed it keep a cancelled tombstone of it."""
+    event.status = EventStatus.DRAFT
+    _changed(event, now)
+    await session.flush()
+    return event
+
+
+async def delete_event(session: AsyncSession, event: Event, *, now: dt.datetime) -> Event:
+    """Gone from every page; kept as a tombstone so subscribed calendars remove it (see feeds.service)."""
+    event.deleted_at = now
+    _changed(event, now)
+    await session.flush()
+    return event
+
+
+async def change_occurrence(
+    session: AsyncSession,
+    event: Event,
+    original_start: dt.datetime,
+    *,
+    now: dt.datetime,
+    cancelled: bool = False,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+) -> OccurrenceChange:
+    """Move or cancel one occurrence of a series (a RECURRENCE-ID override in calendars)."""
+    if not event.rrule:
+        raise CatalogError("only an occurrence of a series can be changed on its own")
+    by_rule = {
+        occurrence.start
+        for occurrence in occurrences_between(
+            event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates
+        )
+    }
+    if original_start.astimezone(dt.UTC) not in by_rule:
+        raise CatalogError("there is no occurrence of this series at that time")
+    if not cancelled and (starts_at is None or ends_at is None or ends_at < starts_at):
+        raise CatalogError("a moved occurrence needs a start and an end after it")
+    _changed(event, now)
+    change = next((item for item in event.changes if item.original_start == original_start), None)
+    if change is None:
+        change = OccurrenceChange(event_id=event.id, original_start=original_start)
+        event.changes.append(change)
+    change.cancelled = cancelled
+    change.starts_at, change.ends_at = (None, None) if cancelled else (starts_at, ends_at)
+    change.sequence = event.sequence
+    change.updated_at = now
+    await session.flush()
+    return change

@@ -8,7 +8,7 @@ import enum
 from dataclasses import dataclass
 
 from events.catalog.presenters import EventView
-from events.feeds.ical import invitation_bytes
+from events.feeds.ical import FeedEvent, invitation
 from events.i18n import N_, gettext_for, ngettext_for, pick_text
 from events.mail.service import Message
 from events.registrations.models import Registration, RegistrationStatus
@@ -97,6 +97,7 @@ def compose(
     kind: Kind,
     registration: Registration,
     view: EventView,
+    entry: FeedEvent,
     *,
     settings: MailSettings,
     now: dt.datetime,
@@ -142,14 +143,11 @@ def compose(
     if (kind in REQUESTS and confirmed) or (kind in CANCELS and was_in_calendar):
         method = "REQUEST" if kind in REQUESTS else "CANCEL"
         registration.calendar_sequence += 1
-        calendar = invitation_bytes(
-            view,
+        calendar = invitation(
+            entry,
             method=method,
-            calendar_domain=settings.calendar_domain,
             stamp=now,
             sequence=event.sequence + registration.calendar_sequence,
-            organizer_name=office,
-            organizer_email=event.office.office_email or f"noreply@{settings.calendar_domain}",
             attendee_name=registration.name,
             attendee_email=registration.email,
             online_url=online_url,

@@ -9,12 +9,14 @@ from collections.abc import Mapping
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from events.catalog.models import Event, EventStatus
 from events.catalog.presenters import present_event
 from events.catalog.queries import load_catalogue, load_event
-from events.catalog.recurrence import occurrences_between
+from events.catalog.recurrence import event_occurrences
 from events.catalog.service import cancel_event
+from events.feeds.ical import feed_event
 from events.mail.service import queue_message
 from events.registrations.messages import Kind, compose
 from events.registrations.models import ACTIVE_STATUSES, CalendarToken, Registration, RegistrationStatus
@@ -46,10 +48,14 @@ async def send_calendar_link(
     catalogue = await load_catalogue(session)
     event = await load_event(session, catalogue, registration.event_id)
     view = present_event(event, catalogue, registration.language, now=context.now, base_url=context.base_url)
+    entry = feed_event(
+        event, catalogue, registration.language, base_url=context.base_url, calendar_domain=context.calendar_domain
+    )
     message = compose(
         Kind.CALENDAR_LINK,
         registration,
         view,
+        entry,
         settings=context.mail,
         now=context.now,
         calendar_url=calendar_url(context.base_url, token),
@@ -63,8 +69,11 @@ async def queue_reminders(session: AsyncSession, context: Context) -> int:
     horizon = now + REMIND_BEFORE
     events = (
         await session.scalars(
-            select(Event).where(
+            select(Event)
+            .options(selectinload(Event.changes))
+            .where(
                 Event.status == EventStatus.PUBLISHED,
+                Event.deleted_at.is_(None),
                 or_(Event.long_running.is_(True), and_(Event.starts_at > now, Event.starts_at <= horizon)),
                 or_(Event.series_ends_at.is_(None), Event.series_ends_at > now),
             )
@@ -72,9 +81,7 @@ async def queue_reminders(session: AsyncSession, context: Context) -> int:
     ).all()
     reminded = 0
     for event in events:
-        upcoming = occurrences_between(
-            event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates, after=now, limit=1
-        )
+        upcoming = event_occurrences(event, after=now, limit=1)
         if not upcoming or not now < upcoming[0].start <= horizon:
             continue
         start = upcoming[0].start

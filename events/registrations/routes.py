@@ -16,7 +16,7 @@ from events.catalog.models import Event
 from events.catalog.presenters import named, present_event
 from events.catalog.queries import Catalogue, get_public_event, load_catalogue, load_event
 from events.errors import InvalidInput, Moment, PlatformError
-from events.feeds.ical import calendar_bytes
+from events.feeds.ical import feed_event, single_event
 from events.feeds.links import google_calendar_url, outlook_calendar_url
 from events.i18n import N_, gettext_for, pick_text
 from events.registrations.errors import CLOSED_MESSAGES
@@ -302,11 +302,11 @@ async def manage_calendar(request: Request, session: AsyncSession) -> Response:
     """The event for the participant's own calendar, with the meeting link once confirmed."""
     registration, catalogue, event = await _registration(request, session)
     settings = request.app.state.settings
-    view = present_event(event, catalogue, registration.language, now=now(request), base_url=settings.base_url)
-    extra = event.online_url if registration.status is RegistrationStatus.CONFIRMED else None
-    body = calendar_bytes(
-        [view], name=view.title, calendar_domain=settings.uid_domain, stamp=event.updated_at, extra_description=extra
+    entry = feed_event(
+        event, catalogue, registration.language, base_url=settings.base_url, calendar_domain=settings.uid_domain
     )
+    extra = event.online_url if registration.status is RegistrationStatus.CONFIRMED else None
+    body = single_event(entry, name=entry.title, extra_description=extra)
     headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 

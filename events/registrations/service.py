@@ -24,6 +24,7 @@ from events.catalog.models import Event, WaitlistRule
 from events.catalog.presenters import present_event
 from events.catalog.queries import Catalogue, load_catalogue, load_event
 from events.errors import Moment, NotFound
+from events.feeds.ical import feed_event
 from events.i18n import N_, gettext_for, pick_text
 from events.mail.service import queue_message
 from events.registrations.errors import (
@@ -356,10 +357,18 @@ async def send_mail(
         base_url=context.base_url,
         detailed=True,
     )
+    entry = feed_event(
+        locked.event,
+        locked.catalogue,
+        registration.language,
+        base_url=context.base_url,
+        calendar_domain=context.calendar_domain,
+    )
     message = compose(
         kind,
         registration,
         view,
+        entry,
         settings=context.mail,
         now=context.now,
         manage_url=manage_url(context.base_url, token, registration.language) if token else None,

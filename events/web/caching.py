@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gzip
+from email.utils import parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +13,7 @@ from starlette.responses import Response
 from events.cache import MAX_AGE, AnswerCache, CachedAnswer, DataVersion, strong_etag
 from events.web.endpoints import Endpoint, now
 
-KEPT_HEADERS = ("content-type", "content-disposition", "vary")
+KEPT_HEADERS = ("content-type", "content-disposition", "vary", "cache-control", "last-modified")
 MIN_GZIP_SIZE = 1024
 
 
@@ -59,8 +60,10 @@ def _entry(response: Response, body: bytes, *, token: tuple[int, ...], expires: 
         for name, value in response.headers.items()
         if name in KEPT_HEADERS and name != "vary"
     ]
-    # no-cache: browsers may keep the answer but must ask again; the ETag makes that a cheap 304.
-    common = [*kept, (b"etag", etag.encode()), (b"cache-control", b"no-cache")]
+    common = [*kept, (b"etag", etag.encode())]
+    if "cache-control" not in response.headers:
+        # no-cache: browsers may keep the answer but must ask again; the ETag makes that a cheap 304.
+        common.append((b"cache-control", b"no-cache"))
     vary_header = (b"vary", ", ".join(part for part in (vary, "Accept-Encoding") if part).encode())
     gzip_body = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= MIN_GZIP_SIZE else None
     return CachedAnswer(
@@ -68,6 +71,7 @@ def _entry(response: Response, body: bytes, *, token: tuple[int, ...], expires: 
         status=response.status_code,
         raw_headers=[*common, vary_header, (b"content-length", str(len(body)).encode())],
         etag=etag,
+        last_modified=response.headers.get("last-modified"),
         token=token,
         expires=expires,
         gzip_body=gzip_body,
@@ -82,6 +86,20 @@ def _entry(response: Response, body: bytes, *, token: tuple[int, ...], expires: 
             else None
         ),
     )
+
+
+def _not_modified(request: Request, entry: CachedAnswer) -> bool:
+    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since against Last-Modified."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return entry.etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    since, modified = request.headers.get("if-modified-since"), entry.last_modified
+    if since is None or modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 class _CachedResponse(Response):
@@ -101,9 +119,13 @@ MISS = [(b"x-cache", b"miss")]
 def _answer(request: Request, entry: CachedAnswer, *, hit: bool) -> Response:
     # X-Cache tells operators (and tests) whether the answer came from memory.
     cache_status = HIT if hit else MISS
-    if entry.etag in request.headers.get("if-none-match", ""):
-        headers = [(b"etag", entry.etag.encode()), (b"cache-control", b"no-cache"), *cache_status]
-        return _CachedResponse(b"", 304, headers)
+    if _not_modified(request, entry):
+        headers = [
+            (name, value)
+            for name, value in entry.raw_headers
+            if name in (b"etag", b"cache-control", b"last-modified", b"vary")
+        ]
+        return _CachedResponse(b"", 304, [*headers, *cache_status])
     if entry.gzip_body is not None and "gzip" in request.headers.get("accept-encoding", ""):
         return _CachedResponse(entry.gzip_body, entry.status, [*(entry.gzip_headers or []), *cache_status])
     return _CachedResponse(entry.body, entry.status, [*entry.raw_headers, *cache_status])

@@ -1,0 +1,28 @@
+"""Other calendars the platform imports: the partner city's platform, a museum, a sports club."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from events.database import Base, UTCDateTime, utcnow
+
+
+class FeedSource(Base):
+    __tablename__ = "feed_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    # Whether people may register here for the imported events (off unless an admin turns it on).
+    registration_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Conditional requests: what the source said last time.
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
