@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     feed_add.add_argument("url")
     feed_add.add_argument("--category", required=True, help="category slug for its events")
     feed_add.add_argument("--city", required=True, help="city slug: where its events take place")
+    feed_add.add_argument("--name", help="shown with its events (default: the address's host)")
     feed_add.add_argument("--allow-registration", action="store_true", help="let people register for its events")
     feed_commands.add_parser("list", help="list the sources with their last sync and error")
     feed_remove = feed_commands.add_parser("remove", help="stop importing a source (its events stay)")
@@ -224,9 +225,10 @@ async def _manage_feeds(sessions: Any, arguments: argparse.Namespace) -> int:
                 url=arguments.url,
                 category_slug=arguments.category,
                 city_slug=arguments.city,
+                name=arguments.name,
                 registration_enabled=arguments.allow_registration,
             )
-            print(f"Added source {source.id}: {source.url}")
+            print(f"Added source {source.id}, {source.name}: {source.url}")
         elif arguments.feeds_command == "remove":
             await sources.remove_source(session, arguments.id)
             print(f"Removed source {arguments.id}; its events stay.")
@@ -239,7 +241,7 @@ async def _manage_feeds(sessions: Any, arguments: argparse.Namespace) -> int:
                 error = ""
                 if source.last_error and source.last_error_at:
                     error = f"  last error ({source.last_error_at:%Y-%m-%d %H:%M}): {source.last_error}"
-                print(f"{source.id}  {source.url}  synced: {synced}{error}")
+                print(f"{source.id}  {source.name}  {source.url}  synced: {synced}{error}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from events.database import Base, UTCDateTime, string_enum, utcnow
+
+if TYPE_CHECKING:
+    from events.feeds.models import FeedSource
 
 # Text per language, e.g. {"nl": "Weert", "en": "Weert", "zh": "韦尔特"}.
 Translated = dict[str, str]
@@ -182,6 +186,7 @@ class Event(Base):
     city: Mapped[City] = relationship(foreign_keys=[city_id], lazy="raise", viewonly=True)
     office: Mapped[City] = relationship(foreign_keys=[office_id], lazy="raise", viewonly=True)
     venue: Mapped[Venue | None] = relationship(lazy="raise", viewonly=True)
+    source: Mapped[FeedSource | None] = relationship(lazy="raise", viewonly=True)
     changes: Mapped[list[OccurrenceChange]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="OccurrenceChange.original_start"
     )

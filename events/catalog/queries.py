@@ -114,7 +114,12 @@ class EventPage:
 def _with_everything_shown(statement: Select[Event]) -> Select[Event]:
     # The venue comes in the same statement and the translations in one more; cities and categories are
     # already loaded (the Catalogue) and attached without asking the database again.
-    return statement.options(joinedload(Event.venue), selectinload(Event.translations), selectinload(Event.changes))
+    return statement.options(
+        joinedload(Event.venue),
+        joinedload(Event.source),
+        selectinload(Event.translations),
+        selectinload(Event.changes),
+    )
 
 
 def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:

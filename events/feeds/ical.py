@@ -19,7 +19,7 @@ from events.catalog.queries import Catalogue
 from events.catalog.recurrence import Occurrence
 from events.feeds import writer
 from events.feeds.timezones import vtimezone
-from events.i18n import pick, pick_text
+from events.i18n import N_, gettext_for, pick, pick_text
 
 PRODUCT_ID = "-//Stedenband//Weert-Yuhang exchange programme//EN"
 
@@ -75,7 +75,12 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
     _, when = describe_occurrence(event, Occurrence(event.starts_at, event.ends_at), catalogue, served, with_year=True)
     url = f"{base_url}/events/{event.slug}"
     reason = pick_text(event.cancellation_reasons, language) if calendar_status(event) == "CANCELLED" else ""
-    parts = [reason, texts.summary if texts else "", texts.description if texts else "", when, url]
+    source = (
+        gettext_for(served, N_("Imported from the calendar of %(source)s."), source=event.source.name)
+        if event.source
+        else ""
+    )
+    parts = [reason, texts.summary if texts else "", texts.description if texts else "", when, source, url]
     venue = event.venue
     location = (
         ", ".join(part for part in (pick_text(venue.name, served), venue.address) if part)

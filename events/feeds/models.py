@@ -15,6 +15,8 @@ class FeedSource(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True)
+    # Shown with its events ("from Yuhang's platform"); the URL's host unless the admin names it.
+    name: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
     # Whether people may register here for the imported events (off unless an admin turns it on).

@@ -17,7 +17,13 @@ class SourceProblem(ValueError):
 
 
 async def add_source(
-    session: AsyncSession, *, url: str, category_slug: str, city_slug: str, registration_enabled: bool = False
+    session: AsyncSession,
+    *,
+    url: str,
+    category_slug: str,
+    city_slug: str,
+    name: str | None = None,
+    registration_enabled: bool = False,
 ) -> FeedSource:
     url = url.strip()
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
@@ -30,7 +36,13 @@ async def add_source(
         raise SourceProblem(f"there is no city {city_slug!r}")
     if await session.scalar(select(FeedSource.id).where(FeedSource.url == url)) is not None:
         raise SourceProblem(f"{url} is already a source")
-    source = FeedSource(url=url, category_id=category.id, city_id=city.id, registration_enabled=registration_enabled)
+    source = FeedSource(
+        url=url,
+        name=(name or "").strip()[:200] or str(urlsplit(url).hostname),
+        category_id=category.id,
+        city_id=city.id,
+        registration_enabled=registration_enabled,
+    )
     session.add(source)
     await session.flush()
     return source

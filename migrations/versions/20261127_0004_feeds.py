@@ -23,6 +23,7 @@ def upgrade() -> None:
         "feed_sources",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=False),
         sa.Column("city_id", sa.Integer(), nullable=False),
         sa.Column("registration_enabled", sa.Boolean(), nullable=False),

@@ -290,7 +290,15 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     )
     assert (
         yuhang.run(
-            "feeds", "add", f"{weert.url}/feeds/events.ics?lang=en", "--category", "culture", "--city", "weert"
+            "feeds",
+            "add",
+            f"{weert.url}/feeds/events.ics?lang=en",
+            "--category",
+            "culture",
+            "--city",
+            "weert",
+            "--name",
+            "Gemeente Weert",
         ).returncode
         == 0
     )
@@ -328,6 +336,12 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     there = await yuhang.events()
     assert list(there) == [uid] and there[uid].starts_at == start
     assert [key for key in await weert.events() if "@" in key] == []  # no echo back to Weert
+    page = httpx.get(f"{yuhang.url}/events/{there[uid].slug}?lang=en")
+    assert "Imported from the calendar of Gemeente Weert" in page.text  # marked with its source
+    listing = httpx.get(f"{yuhang.url}/?lang=en")
+    assert "from the calendar of Gemeente Weert" in listing.text
+    feed = httpx.get(f"{yuhang.url}/feeds/events.ics?lang=en")
+    assert "Imported from the calendar of Gemeente Weert." in feed.text.replace("\r\n ", "")
 
     async with transaction(sessions) as session:
         event = await session.get(Event, event.id)
