@@ -39,7 +39,7 @@ SUBJECTS = {
     Kind.CHANGED: N_("Your registration was changed: %(title)s"),
     Kind.CANCELLED: N_("Registration cancelled: %(title)s"),
     Kind.DECLINED: N_("Registration not accepted: %(title)s"),
-    Kind.REMINDER: N_("Tomorrow: %(title)s"),
+    Kind.REMINDER: N_("Reminder: %(title)s"),
     Kind.EVENT_CHANGED: N_("Changed: %(title)s"),
     Kind.EVENT_CANCELLED: N_("Cancelled: %(title)s"),
     Kind.CALENDAR_LINK: N_("Your personal calendar of exchange events"),

@@ -84,12 +84,12 @@ class Registration(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    cancelled_by: Mapped[str | None] = mapped_column(String(20))  # participant, organiser, event
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))  # participant, organiser or erasure
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Start of the latest occurrence a reminder was sent for.
     reminded_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    # Raised with every calendar message to this person; added to the event's sequence (see registrations.mail).
+    # Raised with every calendar message to this person; added to the event's sequence (messages.compose).
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(lazy="raise")

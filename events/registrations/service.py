@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
-from events.catalog.models import Event, WaitlistRule
+from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
 from events.catalog.queries import Catalogue, load_catalogue, load_event
 from events.errors import Moment, NotFound
@@ -179,17 +179,16 @@ async def register(
     questions = await questions_of(session, event_id)
     locked = await lock_event(session, event_id, loaded=loaded)
     event = locked.event
-    if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key)):
+    if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key, context.now)):
         return replay
     _ensure_open(event, context.now)
     checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
-    existing = await session.scalar(
-        select(Registration).where(
-            Registration.event_id == event_id,
-            Registration.email_key == checked.email_key,
-            Registration.status.in_(ACTIVE_STATUSES),
+    earlier = (
+        await session.scalars(
+            select(Registration).where(Registration.event_id == event_id, Registration.email_key == checked.email_key)
         )
-    )
+    ).all()
+    existing = next((row for row in earlier if row.status in ACTIVE_STATUSES), None)
     if existing is not None:
         # Registering again is how people find a lost link: send it again, to that address only.
         token = await issue_token(session, existing, context)
@@ -207,6 +206,8 @@ async def register(
         seats=checked.seats,
         members=checked.members,
         answers=checked.answers,
+        # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one.
+        calendar_sequence=max((row.calendar_sequence for row in earlier), default=0),
         consented_at=context.now,
         created_at=context.now,
         updated_at=context.now,
@@ -289,7 +290,9 @@ def _fingerprint(event: Event, sent: RegistrationInput) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def _replay(session: AsyncSession, locked: Locked, sent: RegistrationInput, key: str) -> Outcome | None:
+async def _replay(
+    session: AsyncSession, locked: Locked, sent: RegistrationInput, key: str, now: dt.datetime
+) -> Outcome | None:
     """A retry with the same Idempotency-Key: the same registration, with a new working manage link."""
     stored = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == token_hash(key)))
     if stored is None:
@@ -300,7 +303,7 @@ async def _replay(session: AsyncSession, locked: Locked, sent: RegistrationInput
     if registration is None:
         raise IdempotencyConflict()
     token, hashed = new_token()
-    session.add(ManageToken(registration_id=registration.id, token_hash=hashed))
+    session.add(ManageToken(registration_id=registration.id, token_hash=hashed, created_at=now))
     return Outcome(registration, token, await waitlist_position(session, registration), locked, replayed=True)
 
 
@@ -398,7 +401,9 @@ async def change_registration(
     event = locked.event
     if not registration.is_active:
         raise RegistrationCancelled()
-    if registration.status is not RegistrationStatus.PENDING and context.now >= event.starts_at:
+    if event.status is not EventStatus.PUBLISHED or event.deleted_at is not None:
+        raise RegistrationClosed(RegistrationState.CANCELLED)
+    if context.now >= event.starts_at:
         raise RegistrationClosed(RegistrationState.STARTED)
     current = CheckedChange(registration.seats, list(registration.members), dict(registration.answers))
     change = check_change(sent, event=event, questions=await questions_of(session, event.id), current=current)
@@ -457,6 +462,8 @@ async def promote_waitlist(session: AsyncSession, locked: Locked, context: Conte
     "first that fits" the next ones that fit go first while it keeps its place at the head of the list.
     """
     event = locked.event
+    if not may_promote(event, context.now):
+        return []
     waiting = (
         await session.scalars(
             select(Registration)
@@ -490,6 +497,11 @@ async def promote_waitlist(session: AsyncSession, locked: Locked, context: Conte
     return promoted
 
 
+def may_promote(event: Event, now: dt.datetime) -> bool:
+    """A free place goes to the waiting list only while the event is on and has not started."""
+    return event.status is EventStatus.PUBLISHED and event.deleted_at is None and now < event.starts_at
+
+
 async def change_capacity(session: AsyncSession, event_id: uuid.UUID, capacity: int | None, context: Context) -> Event:
     """Set an event's capacity; more places go straight to the waiting list, fewer may not drop below the
     places already confirmed."""
@@ -515,10 +527,15 @@ async def decide(session: AsyncSession, registration_id: int, context: Context, 
         await send_mail(session, Kind.DECLINED, registration, locked, context)
         return registration
     event = locked.event
+    if event.status is not EventStatus.PUBLISHED or event.deleted_at is not None:
+        raise RegistrationClosed(RegistrationState.CANCELLED)
     left = seats_left(event)
-    if left is not None and registration.seats > left and not event.waitlist_enabled:
-        raise NotEnoughSeats(left)
     fits = left is None or registration.seats <= left
+    if fits and event.waitlist_rule is WaitlistRule.STRICT and event.waitlist_length:
+        # In strict order an approved registration does not pass those who waited since before it.
+        fits = not await _anyone_waiting_before(session, registration)
+    if not fits and not event.waitlist_enabled:
+        raise NotEnoughSeats(left or 0)
     registration.status = RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITLISTED
     count_in(event, registration, context.now)
     registration.updated_at = context.now
@@ -535,6 +552,19 @@ async def decide(session: AsyncSession, registration_id: int, context: Context, 
         position=await waitlist_position(session, registration),
     )
     return registration
+
+
+async def _anyone_waiting_before(session: AsyncSession, registration: Registration) -> bool:
+    ahead = await session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+        .limit(1)
+    )
+    return ahead is not None
 
 
 def answers_for_display(registration: Registration, questions: list[Question], language: str) -> list[tuple[str, str]]:
