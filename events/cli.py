@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--city", required=True, help="slug of the user's city office, e.g. weert or yuhang")
     add.add_argument("--name", help="display name (default: the part of the e-mail address before the @)")
     user_commands.add_parser("list", help="list users")
+
+    tokens = commands.add_parser("tokens", help="API tokens for integrations")
+    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, metavar="ACTION")
+    token_create = token_commands.add_parser("create", help="create an API token for a user; prints only the token")
+    token_create.add_argument("email")
+    token_create.add_argument("--name", default="command line", help="what uses it (default: command line)")
+    token_create.add_argument("--days", type=int, default=90, choices=[30, 90, 365], help="how long it works")
     return parser
 
 
@@ -90,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": _db,
         "demo": _demo,
         "users": _users,
+        "tokens": _tokens,
         "worker": _worker,
         "feeds": _feeds,
         "privacy": _privacy,
@@ -247,7 +255,7 @@ async def _manage_feeds(sessions: Any, arguments: argparse.Namespace) -> int:
 
 def _privacy(settings: Settings, arguments: argparse.Namespace) -> int:
     from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
-    from events.registrations.privacy import purge
+    from events.registrations.privacy import purge_in_batches
 
     if arguments.after_days < 0:
         print("stedenband: --after-days cannot be negative.", file=sys.stderr)
@@ -255,15 +263,17 @@ def _privacy(settings: Settings, arguments: argparse.Namespace) -> int:
 
     async def run() -> int:
         engine = create_engine(settings.database_url)
+        sessions = make_sessionmaker(write_engine(engine))
         now = utcnow()
         try:
-            async with transaction(make_sessionmaker(write_engine(engine))) as session:
-                return await purge(
-                    session,
-                    ended_before=now - dt.timedelta(days=arguments.after_days),
-                    now=now,
-                    progress=lambda done, total: _print_progress(done, total, "Anonymising"),
-                )
+            # One short transaction per batch: on SQLite the write lock is free between batches, and an
+            # interrupted purge keeps what it did; running it again goes on with the rest.
+            return await purge_in_batches(
+                lambda: transaction(sessions),
+                ended_before=now - dt.timedelta(days=arguments.after_days),
+                now=now,
+                progress=lambda done, total: _print_progress(done, total, "Anonymising"),
+            )
         finally:
             await engine.dispose()
 
@@ -361,6 +371,34 @@ async def _add_user(settings: Settings, arguments: argparse.Namespace, password:
     finally:
         await engine.dispose()
     print(f"Added {user.role.value} {user.email} for the {arguments.city} office.")
+    return 0
+
+
+def _tokens(settings: Settings, arguments: argparse.Namespace) -> int:
+    return asyncio.run(_create_token(settings, arguments))
+
+
+async def _create_token(settings: Settings, arguments: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from events.accounts.models import User
+    from events.accounts.service import create_api_token
+    from events.audit.service import Actor
+    from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(make_sessionmaker(write_engine(engine))) as session:
+            user = await session.scalar(select(User).where(User.email == arguments.email.strip().lower()))
+            if user is None or not user.is_active:
+                print(f"stedenband: {arguments.email} has no active account.", file=sys.stderr)
+                return 1
+            _, token = await create_api_token(
+                session, user, name=arguments.name, days=arguments.days, now=utcnow(), actor=Actor(user.id, "cli")
+            )
+    finally:
+        await engine.dispose()
+    print(token)  # only the token, on one line, for scripts
     return 0
 
 

@@ -125,3 +125,27 @@ class CSRFFailed(PlatformError):
 
     def __init__(self) -> None:
         super().__init__(N_("Please go back, reload the page and send the form again. Nothing was changed."))
+
+
+class SignInRequired(PlatformError):
+    status = 401
+    code = "sign-in-required"
+    title = N_("Please sign in first")
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="stedenband"'}
+
+
+class Forbidden(PlatformError):
+    status = 403
+    code = "forbidden"
+    title = N_("You may not do this")
+
+
+class PreconditionFailed(PlatformError):
+    status = 412
+    code = "precondition-failed"
+    title = N_("The event has changed since you read it")
+
+    def __init__(self) -> None:
+        super().__init__(N_("Read the event again (GET) and send your change with its new ETag."))

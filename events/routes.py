@@ -3,6 +3,7 @@
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from events.accounts import routes as account_routes
 from events.catalog import api as catalog_api
 from events.catalog import routes as catalog_routes
 from events.feeds import routes as feed_routes
@@ -11,6 +12,7 @@ from events.pages import routes as page_routes
 from events.paths import STATIC_DIR
 from events.registrations import api as registration_api
 from events.registrations import routes as registration_routes
+from events.workspace import routes as workspace_routes
 
 
 def all_routes() -> list[BaseRoute]:
@@ -20,6 +22,8 @@ def all_routes() -> list[BaseRoute]:
         *feed_routes.routes,  # before the event pages: /events/{slug}.ics must win over /events/{slug}
         *catalog_routes.routes,
         *registration_routes.routes,
+        *account_routes.routes,
+        *workspace_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         *page_routes.routes,
     ]

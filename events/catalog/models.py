@@ -177,6 +177,9 @@ class Event(Base):
     location: Mapped[str | None] = mapped_column(String(300))
     # Raised on every change to time, place, status or recurrence, so calendar clients replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Raised by every edit of an organiser (not by registrations): two editors cannot overwrite each other, and
+    # the write API's ETag is made from it.
+    edit_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -189,6 +192,10 @@ class Event(Base):
     source: Mapped[FeedSource | None] = relationship(lazy="raise", viewonly=True)
     changes: Mapped[list[OccurrenceChange]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="OccurrenceChange.original_start"
+    )
+    # Offices that run the event together with its own office, and may manage it too.
+    co_organisers: Mapped[list[EventCoOrganiser]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="EventCoOrganiser.city_id"
     )
     translations: Mapped[dict[str, EventTranslation]] = relationship(
         collection_class=attribute_keyed_dict("language"),
@@ -228,6 +235,15 @@ class OccurrenceChange(Base):
     ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventCoOrganiser(Base):
+    """Another city office that runs an event jointly (many exchanges are), with the same rights as its own."""
+
+    __tablename__ = "event_co_organisers"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class EventTranslation(Base):

@@ -35,6 +35,8 @@ class OutboxMessage(Base):
     # An iCalendar invitation (iTIP) and its method: REQUEST adds or updates, CANCEL removes.
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(10))
+    # Shown as a QR code inside the message (a participant's check-in code); drawn when the message is sent.
+    qr_code: Mapped[str | None] = mapped_column(String(300))
     # The same Message-ID on every attempt, so a message retried after a crash is recognised as one.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(string_enum(OutboxStatus, "status"), default=OutboxStatus.PENDING)

@@ -25,6 +25,8 @@ class Message:
     calendar: str | None = None
     calendar_method: str | None = None
     registration_id: int | None = None
+    # Drawn as a QR code inside the HTML part when the message is sent (a check-in code).
+    qr_code: str | None = None
 
 
 async def queue_message(session: AsyncSession, message: Message, *, now: dt.datetime, domain: str) -> OutboxMessage:
@@ -40,6 +42,7 @@ async def queue_message(session: AsyncSession, message: Message, *, now: dt.date
         html_body=message.html_body,
         calendar=message.calendar,
         calendar_method=message.calendar_method,
+        qr_code=message.qr_code,
         message_id=f"<{uuid.uuid4()}@{domain}>",
         next_attempt_at=now,
         created_at=now,

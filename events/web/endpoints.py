@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -18,26 +19,33 @@ SessionHandler = Callable[[Request, AsyncSession], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+@asynccontextmanager
+async def unit_of_work(request: Request, *, write: bool = False) -> AsyncIterator[AsyncSession]:
+    """One transaction for one user action. ``write``: on SQLite it takes the write lock at once (BEGIN
+    IMMEDIATE), as upgrading a read transaction later fails under load."""
+    sessionmaker = request.app.state.write_sessionmaker if write else request.app.state.sessionmaker
+    async with transaction(sessionmaker) as session:
+        use_catalogue_cache(session, request.app.state.catalogue_cache)
+        yield session
+
+
 def with_transaction(handler: SessionHandler) -> Endpoint:
     """Run a handler as one unit of work: it commits when the handler returns and rolls back if it raises."""
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
-        async with transaction(request.app.state.sessionmaker) as session:
-            use_catalogue_cache(session, request.app.state.catalogue_cache)
+        async with unit_of_work(request) as session:
             return await handler(request, session)
 
     return endpoint
 
 
 def with_write_transaction(handler: SessionHandler) -> Endpoint:
-    """The same for handlers that change data: on SQLite their transaction takes the write lock at once
-    (BEGIN IMMEDIATE), as upgrading a read transaction later fails under load."""
+    """The same for handlers that change data (see ``unit_of_work``)."""
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
-        async with transaction(request.app.state.write_sessionmaker) as session:
-            use_catalogue_cache(session, request.app.state.catalogue_cache)
+        async with unit_of_work(request, write=True) as session:
             return await handler(request, session)
 
     return endpoint
