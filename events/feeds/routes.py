@@ -22,6 +22,7 @@ from events.feeds.ical import PersonalEntry, feed_event, personal_calendar, sing
 from events.feeds.service import FeedFilters, build_feed
 from events.i18n import N_, gettext_for
 from events.registrations.models import CalendarToken, Registration, RegistrationStatus
+from events.registrations.routes import PRIVATE_HEADERS
 from events.tokens import looks_like_token, token_hash
 from events.web.caching import cached
 from events.web.endpoints import now, with_transaction
@@ -153,7 +154,8 @@ async def personal_feed(request: Request, session: AsyncSession) -> Response:
         refresh=dt.timedelta(minutes=settings.feed_refresh_minutes),
     )
     headers = {
-        "Referrer-Policy": "no-referrer",
+        **PRIVATE_HEADERS,  # a private link, like the manage pages: not passed on, not indexed
+        # Calendar apps may keep it and ask again (it changes with each registration), proxies may not.
         "Cache-Control": "private, no-cache",
         "Content-Disposition": 'inline; filename="my-events.ics"',
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from email.headerregistry import Address
@@ -61,11 +62,17 @@ class FolderTransport:
         self.folder = Path(folder).resolve()
 
     async def deliver(self, message: EmailMessage, row: OutboxMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"message-{row.id:08d}.eml"
         temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(bytes(message))
-        os.replace(temporary, path)
+        content = bytes(message)  # a refused header (ValueError) is the message's fault, not the disk's
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(content)
+            os.replace(temporary, path)
+        except OSError as error:  # a full disk, a missing permission: retried like a mail server that is away
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)  # no half-written file left behind
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
         log.info("Wrote %s message %s to %s", row.kind, row.id, path, extra={"outbox_id": row.id, "kind": row.kind})
 
 

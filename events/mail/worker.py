@@ -3,9 +3,11 @@ never lets two workers send the same message.
 
 Workers claim a batch in a short transaction (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so many workers share the
 work; SQLite: only the holder of a single lease works, as SQLite has one writer anyway), send outside any
-transaction, then mark each message sent only if their claim still holds. A worker that dies mid-batch loses
-its claim after CLAIM_TIME and another takes over; the message keeps its Message-ID, so in that rare case a
-mail program shows a repeat as the same message.
+transaction, then mark each message sent only if their claim still holds. Just before sending, each message is
+read again: one deleted meanwhile (an erasure drops unsent messages) or taken over is not sent, and the fresh
+row is what goes out. A failed attempt, whatever the error, is retried with backoff. A worker that dies
+mid-batch loses its claim after CLAIM_TIME and another takes over; the message keeps its Message-ID, so in that
+rare case a mail program shows a repeat as the same message.
 """
 
 from __future__ import annotations
@@ -78,11 +80,11 @@ class OutboxWorker:
         log.info("The mail worker %s started", self.name, extra={"worker": self.name})
         try:
             while True:
+                await self.run_jobs()
                 try:
-                    await self.run_jobs()
                     if await self.deliver_due():
                         continue  # there may be more
-                except Exception:  # the worker must outlive a failing database or a bug in one message
+                except Exception:  # the worker must outlive a failing database
                     log.exception("The mail worker hit an error; it tries again shortly")
                 wake.clear()
                 try:
@@ -99,8 +101,17 @@ class OutboxWorker:
             if last is not None and now - last < job.every:
                 continue
             self._last_run[job.name] = now
-            async with transaction(self.sessionmaker) as session:
-                done = await job.run(session, now)
+            try:
+                async with transaction(self.sessionmaker) as session:
+                    done = await job.run(session, now)
+            except Exception:  # one failing job must neither stop the mail nor the other jobs
+                log.exception(
+                    "The %s job failed; its changes were rolled back and it runs again in %s",
+                    job.name,
+                    job.every,
+                    extra={"job": job.name},
+                )
+                continue
             if done:
                 log.info("The %s job did %s things", job.name, done, extra={"job": job.name, "count": done})
 
@@ -151,12 +162,36 @@ class OutboxWorker:
         lease.holder, lease.expires_at = self.name, now + LEASE_TIME
         return True
 
-    async def _deliver(self, row: OutboxMessage) -> None:
-        claim = row.claimed_until
+    async def _still_ours(self, row: OutboxMessage) -> OutboxMessage | None:
+        """The message as it is now, if it is still pending and claimed by this worker: an erasure may have
+        deleted it since the claim, or another worker taken it over."""
+        async with self.reader() as session:
+            return await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.id == row.id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.claimed_until == row.claimed_until,
+                )
+            )
+
+    async def _deliver(self, claimed: OutboxMessage) -> None:
+        claim = claimed.claimed_until
+        # Looked at again just before sending, as the batch may have waited for the messages before it.
+        row = await self._still_ours(claimed)
+        if row is None:
+            log.info(
+                "Message %s was withdrawn or taken over after it was claimed; it is not sent",
+                claimed.id,
+                extra={"outbox_id": claimed.id, "kind": claimed.kind},
+            )
+            return
         try:
             await self.transport.deliver(build_email(row, sender=self.sender), row)
         except (DeliveryError, ValueError) as error:
             await self._failed(row, claim, error)
+            return
+        except Exception as error:  # a bug or an unforeseen error: one failed attempt of this message only
+            await self._failed(row, claim, error, unexpected=True)
             return
         async with transaction(self.sessionmaker) as session:
             result = await session.execute(
@@ -167,9 +202,12 @@ class OutboxWorker:
         if result.rowcount == 0:  # type: ignore[attr-defined]
             log.warning("Message %s was sent after its claim ran out", row.id, extra={"outbox_id": row.id})
 
-    async def _failed(self, row: OutboxMessage, claim: dt.datetime | None, error: Exception) -> None:
+    async def _failed(
+        self, row: OutboxMessage, claim: dt.datetime | None, error: Exception, *, unexpected: bool = False
+    ) -> None:
         attempts = row.attempts + 1
         gave_up = attempts >= MAX_ATTEMPTS
+        reason = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
         async with transaction(self.sessionmaker) as session:
             await session.execute(
                 update(OutboxMessage)
@@ -179,14 +217,16 @@ class OutboxWorker:
                     status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
                     next_attempt_at=self.clock() + backoff(attempts),
                     claimed_until=None,
-                    last_error=str(error)[:1000],
+                    last_error=reason[:1000],
                 )
             )
         log.warning(
-            "Message %s could not be delivered (attempt %s%s): %s",
+            "Message %s could not be delivered%s (attempt %s%s): %s",
             row.id,
+            " because of an unexpected error" if unexpected else "",
             attempts,
-            ", giving up" if gave_up else "",
+            ", giving up" if gave_up else ", retrying later",
             type(error).__name__,
+            exc_info=error if unexpected else None,
             extra={"outbox_id": row.id, "kind": row.kind, "attempts": attempts},
         )

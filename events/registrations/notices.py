@@ -7,9 +7,10 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from events.catalog.models import Event, EventStatus
 from events.catalog.presenters import present_event
@@ -85,24 +86,46 @@ async def queue_reminders(session: AsyncSession, context: Context) -> int:
         if not upcoming or not now < upcoming[0].start <= horizon:
             continue
         start = upcoming[0].start
-        due = (
-            await session.scalars(
-                select(Registration).where(
-                    Registration.event_id == event.id,
-                    Registration.status == RegistrationStatus.CONFIRMED,
-                    or_(Registration.reminded_for.is_(None), Registration.reminded_for < start),
-                )
-            )
-        ).all()
+        not_yet_reminded = (
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            or_(Registration.reminded_for.is_(None), Registration.reminded_for < start),
+        )
+        due = (await session.scalars(select(Registration).where(*not_yet_reminded).order_by(Registration.id))).all()
         if not due:
             continue
         locked = Locked(await load_event(session, catalogue := await load_catalogue(session), event.id), catalogue)
         for registration in due:
-            registration.reminded_for = start
+            if not await _claim_reminder(session, registration, not_yet_reminded, start):
+                continue  # another worker process reminds this one
             token = await issue_token(session, registration, context)
             await send_mail(session, Kind.REMINDER, registration, locked, context, token=token)
             reminded += 1
     return reminded
+
+
+async def _claim_reminder(
+    session: AsyncSession,
+    registration: Registration,
+    not_yet_reminded: tuple[ColumnElement[bool], ...],
+    start: dt.datetime,
+) -> bool:
+    """Mark the registration reminded of ``start`` unless another transaction did; True when this one did.
+
+    Every worker process runs the reminders job. The condition is checked by the UPDATE itself: on PostgreSQL a
+    second transaction waits for the first one's row lock and then finds the row already reminded (0 rows); on
+    SQLite the job's transaction holds the one write lock anyway. Only the transaction that changed the row
+    queues the reminder."""
+    result = await session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, *not_yet_reminded)
+        .values(reminded_for=start)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(registration, "reminded_for", start)
+    return True
 
 
 async def notify_event_changed(session: AsyncSession, event_id: uuid.UUID, context: Context) -> int:

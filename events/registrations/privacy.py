@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.models import Event
@@ -18,7 +19,7 @@ from events.catalog.presenters import present_event
 from events.catalog.queries import Catalogue
 from events.i18n import pick_text
 from events.mail.models import OutboxMessage, OutboxStatus
-from events.registrations.models import CalendarToken, ManageToken, Registration
+from events.registrations.models import CalendarToken, IdempotencyKey, ManageToken, Registration
 from events.registrations.service import (
     Context,
     answers_for_display,
@@ -30,6 +31,8 @@ from events.registrations.service import (
 
 PURGE_BATCH = 200
 Progress = Callable[[int, int], None]
+# Opens one transaction (commits when the block ends), as ``database.transaction(sessionmaker)`` does.
+Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 def _anonymise(registration: Registration, now: dt.datetime) -> None:
@@ -43,7 +46,9 @@ def _anonymise(registration: Registration, now: dt.datetime) -> None:
 
 
 async def _forget_messages_and_links(session: AsyncSession, registration_ids: list[int], email_keys: set[str]) -> None:
-    # Messages not sent yet are dropped; sent ones keep only that they were sent, not to whom or what.
+    # Messages not sent yet are dropped (a worker that already claimed one looks again before sending it);
+    # sent and failed ones keep only that they were sent, not to whom or what. A mail server's error often
+    # quotes the address, so it goes too.
     await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.registration_id.in_(registration_ids), OutboxMessage.status == OutboxStatus.PENDING
@@ -52,9 +57,11 @@ async def _forget_messages_and_links(session: AsyncSession, registration_ids: li
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.registration_id.in_(registration_ids))
-        .values(to_address="", to_name="", subject="", text_body="", html_body="", calendar=None)
+        .values(to_address="", to_name="", subject="", text_body="", html_body="", calendar=None, last_error=None)
     )
     await session.execute(delete(ManageToken).where(ManageToken.registration_id.in_(registration_ids)))
+    # An Idempotency-Key's fingerprint is a hash of the name, address and answers: it goes now, not after 24 hours.
+    await session.execute(delete(IdempotencyKey).where(IdempotencyKey.registration_id.in_(registration_ids)))
     for email_key in email_keys:
         still_used = await session.scalar(
             select(func.count()).select_from(Registration).where(Registration.email_key == email_key)
@@ -79,26 +86,72 @@ async def erase_registration(session: AsyncSession, registration_id: int, contex
     await promote_waitlist(session, locked, context)
 
 
+def _purgeable(ended_before: dt.datetime) -> Select[Registration]:
+    finished = select(Event.id).where(Event.series_ends_at.is_not(None), Event.series_ends_at < ended_before)
+    return select(Registration).where(Registration.event_id.in_(finished), Registration.erased_at.is_(None))
+
+
+async def count_purgeable(session: AsyncSession, *, ended_before: dt.datetime) -> int:
+    """How many registrations of events that ended before ``ended_before`` still hold personal data."""
+    waiting = _purgeable(ended_before)
+    return int(await session.scalar(select(func.count()).select_from(waiting.subquery())) or 0)
+
+
+async def purge_batch(
+    session: AsyncSession, *, ended_before: dt.datetime, now: dt.datetime, limit: int = PURGE_BATCH
+) -> int:
+    """Anonymise at most ``limit`` registrations of events that ended before ``ended_before``; returns how many.
+    What is done is marked (``erased_at``), so the next batch, or a run after an interruption, goes on from there."""
+    batch = list((await session.scalars(_purgeable(ended_before).order_by(Registration.id).limit(limit))).all())
+    if not batch:
+        return 0
+    keys = {registration.email_key for registration in batch}
+    for registration in batch:
+        _anonymise(registration, now)
+    await session.flush()
+    await _forget_messages_and_links(session, [registration.id for registration in batch], keys)
+    return len(batch)
+
+
 async def purge(
     session: AsyncSession, *, ended_before: dt.datetime, now: dt.datetime, progress: Progress | None = None
 ) -> int:
-    """Anonymise every registration of events that ended before ``ended_before``; returns how many."""
-    finished = select(Event.id).where(Event.series_ends_at.is_not(None), Event.series_ends_at < ended_before)
-    waiting = select(Registration).where(Registration.event_id.in_(finished), Registration.erased_at.is_(None))
-    total = int(await session.scalar(select(func.count()).select_from(waiting.subquery())) or 0)
+    """Anonymise every registration of events that ended before ``ended_before`` in the caller's one
+    transaction; returns how many. For a large purge use ``purge_in_batches``."""
+    total = await count_purgeable(session, ended_before=ended_before)
+    done = 0
+    while count := await purge_batch(session, ended_before=ended_before, now=now):
+        done += count
+        if progress:
+            progress(done, max(total, done))
+    return done
+
+
+async def purge_in_batches(
+    transactions: Transactions,
+    *,
+    ended_before: dt.datetime,
+    now: dt.datetime,
+    progress: Progress | None = None,
+    batch: int | None = None,
+) -> int:
+    """The same purge, one transaction per batch of ``PURGE_BATCH`` registrations, so the database's write lock
+    (SQLite has one) is held only for a moment at a time. Interrupted, every committed batch stays done and
+    running it again goes on with the rest. Returns how many were anonymised."""
+    limit = batch or PURGE_BATCH
+    async with transactions() as session:
+        total = await count_purgeable(session, ended_before=ended_before)
     done = 0
     while True:
-        batch = list((await session.scalars(waiting.order_by(Registration.id).limit(PURGE_BATCH))).all())
-        if not batch:
+        async with transactions() as session:
+            count = await purge_batch(session, ended_before=ended_before, now=now, limit=limit)
+        done += count
+        if count and progress:
+            progress(done, max(total, done))
+        if count < limit:
             break
-        keys = {registration.email_key for registration in batch}
-        for registration in batch:
-            _anonymise(registration, now)
-        await session.flush()
-        await _forget_messages_and_links(session, [registration.id for registration in batch], keys)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    if progress and done and done < total:  # some were erased meanwhile: the bar still ends
+        progress(done, done)
     return done
 
 

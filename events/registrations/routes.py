@@ -15,7 +15,7 @@ from events.catalog.availability import RegistrationState, registration_state
 from events.catalog.models import Event
 from events.catalog.presenters import named, present_event
 from events.catalog.queries import Catalogue, get_public_event, load_catalogue, load_event
-from events.errors import InvalidInput, Moment, PlatformError
+from events.errors import InvalidInput, Moment, PlatformError, TooManyRequests
 from events.feeds.ical import feed_event, single_event
 from events.feeds.links import google_calendar_url, outlook_calendar_url
 from events.i18n import N_, gettext_for, pick_text
@@ -34,9 +34,12 @@ from events.registrations.service import (
     register,
     waitlist_position,
 )
+from events.tokens import token_hash
 from events.web.csrf import verify_csrf
 from events.web.endpoints import now, rate_limit, with_transaction, with_write_transaction
 from events.web.errors import error_message
+from events.web.forms import field_errors
+from events.web.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from events.web.templating import render
 
 # Pages reached through a private link must not pass it on, be kept by a proxy, or be indexed.
@@ -109,14 +112,6 @@ async def registration_form(request: Request, session: AsyncSession) -> Response
     return await _form_page(request, session, catalogue, event)
 
 
-def _field_errors(request: Request, error: InvalidInput) -> dict[str, str]:
-    language = request.state.language
-    errors: dict[str, str] = {}
-    for item in error.errors:
-        errors.setdefault(item.field, gettext_for(language, item.message, **item.params))
-    return errors
-
-
 @with_write_transaction
 async def registration_submit(request: Request, session: AsyncSession) -> Response:
     form = await request.form()
@@ -134,7 +129,7 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
             )
     except InvalidInput as error:
         return await _form_page(
-            request, session, catalogue, event, values=values, errors=_field_errors(request, error), status_code=422
+            request, session, catalogue, event, values=values, errors=field_errors(request, error), status_code=422
         )
     except PlatformError as error:
         return await _form_page(
@@ -237,7 +232,7 @@ async def manage_change(request: Request, session: AsyncSession) -> Response:
                 catalogue,
                 event,
                 values=values,
-                errors=_field_errors(request, error),
+                errors=field_errors(request, error),
                 status_code=422,
             )
         return await _manage_page(
@@ -262,11 +257,44 @@ async def manage_cancel(request: Request, session: AsyncSession) -> Response:
     return _back(request, "cancelled")
 
 
+# Each request mails the address, so it is limited per address besides the usual limit per client.
+CALENDAR_LINK_RATE = (5, 3600)  # requests, seconds
+
+
+def _calendar_link_limiter(request: Request) -> RateLimiter:
+    """One per app, shared through Redis like the registration limit when there is one."""
+    limiter: RateLimiter | None = getattr(request.app.state, "calendar_link_limiter", None)
+    if limiter is None:
+        redis_url = request.app.state.settings.redis_url
+        limit, period = CALENDAR_LINK_RATE
+        limiter = RedisRateLimiter(redis_url, limit, period) if redis_url else MemoryRateLimiter(limit, period)
+        request.app.state.calendar_link_limiter = limiter
+    return limiter
+
+
+async def _limit_calendar_links(request: Request, registration: Registration) -> None:
+    """429 (TooManyRequests) beyond the usual limit of the client, or beyond CALENDAR_LINK_RATE for the address
+    the link goes to, whichever registration or manage link asks. The address is counted by a hash only."""
+    await rate_limit(request)
+    retry_after = await _calendar_link_limiter(request).hit(f"calendar-link:{token_hash(registration.email_key)}")
+    if retry_after is not None:
+        raise TooManyRequests(retry_after)
+
+
 @with_write_transaction
 async def manage_calendar_link(request: Request, session: AsyncSession) -> Response:
     form = await request.form()
     verify_csrf(request, form)
     registration = await find_by_token(session, request.path_params["token"])
+    try:
+        await _limit_calendar_links(request, registration)
+    except TooManyRequests as error:
+        registration, catalogue, event = await _registration(request, session)
+        page = await _manage_page(
+            request, session, registration, catalogue, event, problem=error_message(request, error), status_code=429
+        )
+        page.headers.update(error.headers())
+        return page
     renew = form.get("renew") == "yes"
     await send_calendar_link(session, registration, service_context(request), renew=renew)
     return _back(request, "renewed" if renew else "calendar")
