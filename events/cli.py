@@ -137,7 +137,19 @@ def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
 
     added = asyncio.run(load_demo_from_settings(settings, progress=_print_progress))
     print(f"The demo programme is loaded: {added} events added." if added else "The demo programme was already there.")
+    _print_demo_accounts(settings)
     return 0
+
+
+def _print_demo_accounts(settings: Settings) -> None:
+    from events.demo.loader import demo_accounts_from_settings
+
+    accounts = asyncio.run(demo_accounts_from_settings(settings))
+    if accounts is None:
+        return
+    emails, password = accounts
+    print(f"Try the organisers' workspace at {settings.base_url}/login as {', '.join(emails)}")
+    print(f"with the password {password} (shown only now; these accounts are for trying things out).")
 
 
 def _print_progress(done: int, total: int, what: str) -> None:
@@ -308,6 +320,7 @@ def _serve(settings: Settings, arguments: argparse.Namespace) -> int:
 
         added = asyncio.run(load_demo_from_settings(settings, progress=_print_progress, only_if_empty=True))
         print(f"Loaded the demo programme: {added} events." if added else "The database has events; no demo added.")
+        _print_demo_accounts(settings)
     print(f"Stedenband serves on http://{arguments.host}:{arguments.port} (press Ctrl+C to stop).", flush=True)
     uvicorn.run(
         "events.app:app_from_environment",

@@ -1,6 +1,7 @@
 """The stedenband command, run as a new user would: from another folder, on a fresh database."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -40,9 +41,11 @@ def test_migrate_load_demo_twice_add_and_list_users_then_downgrade(database_url,
     first = run(["demo"], database_url, tmp_path)
     assert first.returncode == 0, first.stderr
     assert "events added" in first.stdout
+    assert "admin@weert.demo" in first.stdout and "with the password " in first.stdout  # accounts to try
     second = run(["demo"], database_url, tmp_path)
     assert second.returncode == 0, second.stderr
     assert "already there" in second.stdout  # running it twice adds nothing
+    assert "password" not in second.stdout  # the accounts exist: no new password to show
 
     added = run(
         ["users", "add", "Admin@Weert.example", "--role", "admin", "--city", "weert"],
@@ -76,6 +79,12 @@ def test_migrate_load_demo_twice_add_and_list_users_then_downgrade(database_url,
 
     listed = run(["users", "list"], database_url, tmp_path)
     assert "admin@weert.example" in listed.stdout and "a long enough password" not in listed.stdout + listed.stderr
+
+    token = run(["tokens", "create", "admin@weert.example", "--days", "30"], database_url, tmp_path)
+    assert token.returncode == 0, token.stderr
+    assert re.fullmatch(r"stb_[A-Za-z0-9_-]{40,}\n", token.stdout)  # only the token, on one line, for scripts
+    nobody = run(["tokens", "create", "nobody@weert.example"], database_url, tmp_path)
+    assert nobody.returncode == 1 and "no active account" in nobody.stderr
 
     down = run(["db", "downgrade", "base"], database_url, tmp_path)
     assert down.returncode == 0, down.stderr

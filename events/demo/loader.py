@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.accounts.models import Role, User
+from events.accounts.service import add_user
 from events.catalog.models import Category, City, Event, EventStatus, Venue, WaitlistRule
 from events.catalog.recurrence import iter_occurrences
 from events.catalog.service import EventText, cancel_event, create_category, create_city, create_event, create_venue
@@ -107,6 +110,35 @@ async def load_demo_from_settings(
     try:
         async with transaction(make_sessionmaker(engine)) as session:
             return await load_demo(session, now=utcnow(), progress=progress, only_if_empty=only_if_empty)
+    finally:
+        await engine.dispose()
+
+
+DEMO_ACCOUNTS = (
+    ("admin@weert.demo", Role.ADMIN, "weert", "Demo admin", "nl"),
+    ("organiser@weert.demo", Role.ORGANISER, "weert", "Anna de Vries", "nl"),
+    ("organiser@yuhang.demo", Role.ORGANISER, "yuhang", "王芳", "zh"),
+)
+
+
+async def ensure_demo_accounts(session: AsyncSession) -> tuple[list[str], str] | None:
+    """Accounts to try the workspace with, when the database has no users yet: their addresses and the one
+    random password they share (shown once; nothing predictable is ever stored)."""
+    if await session.scalar(select(func.count()).select_from(User)):
+        return None
+    password = secrets.token_urlsafe(12)
+    for email, role, city, name, language in DEMO_ACCOUNTS:
+        await add_user(
+            session, email=email, role=role, city_slug=city, password=password, display_name=name, language=language
+        )
+    return [email for email, *_ in DEMO_ACCOUNTS], password
+
+
+async def demo_accounts_from_settings(settings: Settings) -> tuple[list[str], str] | None:
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            return await ensure_demo_accounts(session)
     finally:
         await engine.dispose()
 
