@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from events.catalog.models import Event, EventStatus
 from events.catalog.presenters import describe_occurrence
 from events.catalog.queries import Catalogue
-from events.catalog.recurrence import Occurrence
+from events.catalog.recurrence import Occurrence, RecurrenceError, normalise_rule, occurrence_at
 from events.feeds import writer
+from events.feeds.series import Plan, plan
 from events.feeds.timezones import vtimezone
 from events.i18n import N_, gettext_for, pick, pick_text
 
@@ -54,6 +55,8 @@ class FeedEvent:
     rrule: str | None
     exdates: tuple[dt.datetime, ...] = ()
     changes: tuple[tuple[dt.datetime, Occurrence | None], ...] = field(default=())  # (RECURRENCE-ID, moved or None)
+    # A changed occurrence's own DESCRIPTION (its own time in it), by RECURRENCE-ID; the event's if missing.
+    change_descriptions: tuple[tuple[dt.datetime, str], ...] = ()
 
 
 def event_uid(event: Event, calendar_domain: str) -> str:
@@ -72,7 +75,6 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
     """The event for a calendar in ``language``: its text, where, when in both cities, status and sequence."""
     chosen = pick(event.translations, language)
     served, texts = chosen if chosen else (language, None)
-    _, when = describe_occurrence(event, Occurrence(event.starts_at, event.ends_at), catalogue, served, with_year=True)
     url = f"{base_url}/events/{event.slug}"
     reason = pick_text(event.cancellation_reasons, language) if calendar_status(event) == "CANCELLED" else ""
     source = (
@@ -80,7 +82,14 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
         if event.source
         else ""
     )
-    parts = [reason, texts.summary if texts else "", texts.description if texts else "", when, source, url]
+
+    def description(occurrence: Occurrence) -> str:
+        """The text of the event, with the time of this occurrence on both cities' clocks."""
+        _, when = describe_occurrence(event, occurrence, catalogue, served, with_year=True)
+        parts = [reason, texts.summary if texts else "", texts.description if texts else "", when, source, url]
+        return "\n\n".join(part for part in parts if part)
+
+    changes = _changes(event) if event.rrule else ()
     venue = event.venue
     location = (
         ", ".join(part for part in (pick_text(venue.name, served), venue.address) if part)
@@ -92,7 +101,7 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
         uid=event_uid(event, calendar_domain),
         language=served,
         title=texts.title if texts else event.slug,
-        description="\n\n".join(part for part in parts if part),
+        description=description(Occurrence(event.starts_at, event.ends_at)),
         location=location or ("Online" if event.online_url else ""),
         geo=(venue.latitude, venue.longitude)
         if venue and venue.latitude is not None and venue.longitude is not None
@@ -112,29 +121,69 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
         ends_at=event.ends_at,
         rrule=event.rrule,
         exdates=tuple(dt.datetime.fromisoformat(value) for value in event.exdates),
-        changes=tuple(
+        changes=changes,
+        change_descriptions=tuple(
             (
-                change.original_start,
-                None
-                if change.cancelled or change.starts_at is None or change.ends_at is None
-                else Occurrence(change.starts_at, change.ends_at, change.original_start),
+                original,
+                description(
+                    moved
+                    or occurrence_at(original, event.starts_at, event.ends_at, event.timezone, all_day=event.all_day)
+                ),
             )
-            for change in event.changes
+            for original, moved in changes
+        ),
+    )
+
+
+def _changes(event: Event) -> tuple[tuple[dt.datetime, Occurrence | None], ...]:
+    return tuple(
+        (
+            change.original_start,
+            None
+            if change.cancelled or change.starts_at is None or change.ends_at is None
+            else Occurrence(change.starts_at, change.ends_at, change.original_start),
         )
-        if event.rrule
-        else (),
+        for change in event.changes
     )
 
 
 def _when(name: str, moment: dt.datetime, entry: FeedEvent) -> str:
+    """A moment: a date for an all-day event; else wall-clock time with TZID, or UTC where that is ambiguous."""
     if entry.all_day:
         return writer.date_line(name, moment.astimezone(ZoneInfo(entry.timezone)).date())
     return writer.moment_line(name, moment, entry.timezone)
 
 
-def _common(entry: FeedEvent, *, stamp: dt.datetime, extra_description: str | None) -> list[str]:
+def _span(start: dt.datetime, end: dt.datetime, entry: FeedEvent) -> list[str]:
+    """DTSTART and DTEND of an event without rule or of an override: both in UTC when either has two readings
+    as wall-clock time (recurring-ical-events reads DTEND in DTSTART's zone, so one in UTC is not enough)."""
+    if entry.all_day:
+        return [_when("DTSTART", start, entry), _when("DTEND", end, entry)]
+    zone = ZoneInfo(entry.timezone)
+    if any(writer.two_readings(moment.astimezone(zone).replace(tzinfo=None), zone) for moment in (start, end)):
+        return [writer.utc_line("DTSTART", start), writer.utc_line("DTEND", end)]
+    return [
+        writer.wall_line(name, moment.astimezone(zone).replace(tzinfo=None), entry.timezone)
+        for name, moment in (("DTSTART", start), ("DTEND", end))
+    ]
+
+
+def _excluded(original: dt.datetime, entry: FeedEvent, series: Plan) -> str:
+    """An EXDATE at the rule's own wall-clock time: every app reads it as it reads its own instance there."""
+    wall = None if entry.all_day else series.wall(original)
+    return writer.wall_line("EXDATE", wall, entry.timezone) if wall else _when("EXDATE", original, entry)
+
+
+def _recurrence_id(original: dt.datetime, entry: FeedEvent, series: Plan) -> str:
+    """The instance an override replaces: the rule's own wall-clock time, or the platform's moment in UTC when
+    that wall-clock time has two readings (see feeds.series)."""
+    explicit = series.explicit.get(original)
+    wall = None if entry.all_day or (explicit and explicit.two_readings) else series.wall(original)
+    return writer.wall_line("RECURRENCE-ID", wall, entry.timezone) if wall else _when("RECURRENCE-ID", original, entry)
+
+
+def _common(entry: FeedEvent, *, stamp: dt.datetime, description: str) -> list[str]:
     language = {"LANGUAGE": entry.language}
-    description = entry.description + (f"\n\n{extra_description}" if extra_description else "")
     lines = [
         writer.content_line("DTSTAMP", writer.utc(stamp)),
         writer.content_line("CREATED", writer.utc(entry.created)),
@@ -156,6 +205,64 @@ def _common(entry: FeedEvent, *, stamp: dt.datetime, extra_description: str | No
     return lines
 
 
+def _plan(entry: FeedEvent) -> Plan:
+    zone = ZoneInfo(entry.timezone)
+    if not entry.rrule or entry.all_day:
+        return Plan(zone)
+    named = (*entry.exdates, *(original for original, _ in entry.changes))
+    try:
+        return plan(
+            entry.starts_at, entry.ends_at, entry.timezone, entry.rrule, last_change=entry.last_modified, named=named
+        )
+    except RecurrenceError:
+        return Plan(zone)  # a rule the platform cannot read (imported) is written as it came
+
+
+def _rule(entry: FeedEvent) -> str:
+    rule = (entry.rrule or "").removeprefix("RRULE:")
+    try:
+        return normalise_rule(rule, entry.starts_at, entry.timezone, all_day=entry.all_day)
+    except RecurrenceError:
+        return rule
+
+
+def _master_times(entry: FeedEvent, series: Plan) -> list[str]:
+    if entry.all_day or not entry.rrule:
+        return _span(entry.starts_at, entry.ends_at, entry)
+    # A rule runs from its own wall-clock time, written as it is even where it has two readings (the first
+    # instance is then stated explicitly); the length as DTEND where every app reads it alike, else exactly.
+    wall = entry.starts_at.astimezone(series.zone).replace(tzinfo=None)
+    start = writer.wall_line("DTSTART", wall, entry.timezone)
+    if series.first_alike:
+        return [start, _when("DTEND", entry.ends_at, entry)]
+    return [start, writer.content_line("DURATION", _duration(entry.ends_at - entry.starts_at))]
+
+
+def _exdate_lines(entry: FeedEvent, series: Plan, overridden: dict[dt.datetime, Occurrence]) -> list[str]:
+    """The organisers' EXDATEs, the other readings of instances stated explicitly, and instances after UNTIL
+    that an app could still count, in the order of the moments they name."""
+    lines = [(moment, _excluded(moment, entry, series)) for moment in entry.exdates]
+    for original in overridden:
+        explicit = series.explicit.get(original)
+        if explicit and explicit.exdate:
+            lines.append((explicit.exdate, writer.utc_line("EXDATE", explicit.exdate)))
+    for wall in series.ruled_out:
+        lines.append((wall.replace(tzinfo=series.zone), writer.wall_line("EXDATE", wall, entry.timezone)))
+    return [line for _, line in sorted(lines, key=lambda pair: pair[0])]
+
+
+def _overridden(entry: FeedEvent, series: Plan) -> dict[dt.datetime, Occurrence]:
+    """Every instance written as an override, by RECURRENCE-ID (the platform's start): the changed ones at
+    their new time (cancelled ones at their own), and those that must be stated explicitly."""
+    excluded = set(entry.exdates)
+    found = {start: explicit.occurrence for start, explicit in series.explicit.items() if start not in excluded}
+    for original, moved in entry.changes:
+        found[original] = moved or occurrence_at(
+            original, entry.starts_at, entry.ends_at, entry.timezone, all_day=entry.all_day
+        )
+    return dict(sorted(found.items()))
+
+
 def vevents(
     entry: FeedEvent,
     *,
@@ -165,31 +272,35 @@ def vevents(
     extra_lines: Sequence[str] = (),
     sequence: int | None = None,
 ) -> str:
-    """The VEVENT of an event, and one more per moved or cancelled occurrence of a series (RECURRENCE-ID)."""
+    """The VEVENT of an event, and one more per moved or cancelled occurrence of a series (RECURRENCE-ID) and per
+    occurrence that calendar apps would otherwise read differently (see feeds.series)."""
     stamp = stamp or entry.last_modified
     sequence = entry.sequence if sequence is None else sequence
-    common = _common(entry, stamp=stamp, extra_description=extra_description)
-    master = [
-        writer.content_line("UID", entry.uid),
-        writer.content_line("SEQUENCE", str(sequence)),
-        _when("DTSTART", entry.starts_at, entry),
-        _when("DTEND", entry.ends_at, entry),
-    ]
+    extra = f"\n\n{extra_description}" if extra_description else ""
+    series = _plan(entry)
+    overridden = _overridden(entry, series) if entry.rrule else {}
+    master = [writer.content_line("UID", entry.uid), writer.content_line("SEQUENCE", str(sequence))]
+    master += _master_times(entry, series)
     if entry.rrule:
-        master.append(writer.content_line("RRULE", entry.rrule.removeprefix("RRULE:")))
-        for excluded in entry.exdates:
-            master.append(_when("EXDATE", excluded, entry))
-    master += [*common, writer.content_line("STATUS", status or entry.status), *extra_lines]
+        master.append(writer.content_line("RRULE", _rule(entry)))
+        master += _exdate_lines(entry, series, overridden)
+    master += [
+        *_common(entry, stamp=stamp, description=entry.description + extra),
+        writer.content_line("STATUS", status or entry.status),
+        *extra_lines,
+    ]
     text = writer.component("VEVENT", master)
-    for original, moved in entry.changes:
+    changed = dict(entry.changes)
+    descriptions = dict(entry.change_descriptions)
+    for original, occurrence in overridden.items():
+        cancelled = original in changed and changed[original] is None
         override = [
             writer.content_line("UID", entry.uid),
             writer.content_line("SEQUENCE", str(sequence)),
-            _when("RECURRENCE-ID", original, entry),
-            _when("DTSTART", moved.start if moved else original, entry),
-            _when("DTEND", moved.end if moved else original + (entry.ends_at - entry.starts_at), entry),
-            *common,
-            writer.content_line("STATUS", "CANCELLED" if moved is None else (status or entry.status)),
+            _recurrence_id(original, entry, series),
+            *_span(occurrence.start, occurrence.end, entry),
+            *_common(entry, stamp=stamp, description=descriptions.get(original, entry.description) + extra),
+            writer.content_line("STATUS", "CANCELLED" if cancelled else (status or entry.status)),
             *extra_lines,
         ]
         text += writer.component("VEVENT", override)
@@ -227,6 +338,12 @@ def calendar(
     header: CalendarHeader, event_texts: Iterable[str], timezones: Iterable[str], *, method: str = "PUBLISH"
 ) -> bytes:
     """A whole VCALENDAR around VEVENT texts; VTIMEZONEs sorted by TZID, so the bytes never depend on order."""
+    head, tail = calendar_frame(header, timezones, method=method)
+    return head + "".join(event_texts).encode() + tail
+
+
+def calendar_frame(header: CalendarHeader, timezones: Iterable[str], *, method: str = "PUBLISH") -> tuple[bytes, bytes]:
+    """What goes before the VEVENTs (calendar properties and VTIMEZONEs) and after them."""
     language = {"LANGUAGE": header.language}
     lines = [
         writer.content_line("VERSION", "2.0"),
@@ -248,8 +365,9 @@ def calendar(
         ]
     if header.source_url:
         lines.append(writer.content_line("SOURCE", header.source_url, {"VALUE": "URI"}))
-    body = "".join(lines) + "".join(vtimezone_text(tzid) for tzid in sorted(set(timezones))) + "".join(event_texts)
-    return f"BEGIN:VCALENDAR{writer.CRLF}{body}END:VCALENDAR{writer.CRLF}".encode()
+    zones = "".join(vtimezone_text(tzid) for tzid in sorted(set(timezones)))
+    head = f"BEGIN:VCALENDAR{writer.CRLF}{''.join(lines)}{zones}"
+    return head.encode(), f"END:VCALENDAR{writer.CRLF}".encode()
 
 
 def zones_of(entries: Iterable[FeedEvent]) -> set[str]:

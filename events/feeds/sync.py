@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation, OccurrenceChange
-from events.catalog.recurrence import RecurrenceError, series_end
+from events.catalog.recurrence import RecurrenceError, normalise_rule, series_end
 from events.catalog.service import slugify, unique_slug
 from events.feeds.models import FeedSource
 from events.i18n import LANGUAGE_CODES
@@ -340,7 +340,7 @@ def _update(event: Event, item: Imported, city: City, *, now: dt.datetime) -> No
     starts_at, ends_at, timezone, all_day = _times(master, city.timezone)
     event.starts_at, event.ends_at, event.timezone, event.all_day = starts_at, ends_at, timezone, all_day
     rule = master.get("rrule")
-    event.rrule = rule.to_ical().decode() if rule is not None else None
+    event.rrule = _rule(rule.to_ical().decode(), starts_at, timezone, all_day) if rule is not None else None
     event.exdates = sorted(
         {
             (moment if isinstance(moment, dt.datetime) else dt.datetime.combine(moment, dt.time(), ZoneInfo(timezone)))
@@ -382,9 +382,20 @@ def _exdates(component: Any) -> list[dt.datetime | dt.date]:
     return found
 
 
+def _rule(rule: str, starts_at: dt.datetime, timezone: str, all_day: bool) -> str:
+    """The source's RRULE with UNTIL as RFC 5545 requires it (sources write a date for a timed series, or a
+    local time): what the platform reads in it, so that every calendar our feeds reach reads the same."""
+    try:
+        return normalise_rule(rule, starts_at, timezone, all_day=all_day)
+    except RecurrenceError:
+        return rule  # refused with the series end below: imported as its first occurrence only
+
+
 def _series_end(event: Event) -> dt.datetime | None:
     try:
-        return series_end(event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates)
+        return series_end(
+            event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates, all_day=event.all_day
+        )
     except RecurrenceError:
         event.rrule = None  # a rule we cannot expand is imported as its first occurrence only
         return event.ends_at

@@ -7,6 +7,7 @@ objects, and every feed it writes is read back by four independent parsers in th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -14,15 +15,20 @@ CRLF = "\r\n"
 LINE_OCTETS = 75
 
 
+# RFC 5545 allows no control characters in TEXT or parameter values but horizontal tab (and line breaks,
+# written as \n); libical refuses a file with a NUL. Whatever else an organiser pasted is dropped.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def escape_text(value: str) -> str:
-    """TEXT values: backslash, semicolon and comma escaped, every line break written as \\n."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    """TEXT values: backslash, semicolon and comma escaped, every line break written as \\n, controls dropped."""
+    value = CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _parameter_value(value: str) -> str:
     # Quoted when it holds a character that would end the parameter; a quote itself cannot appear at all.
-    value = value.replace('"', "'")
+    value = CONTROLS.sub("", value.replace("\n", " ")).replace('"', "'")
     return f'"{value}"' if any(character in value for character in ":;,") else value
 
 
@@ -68,8 +74,28 @@ def date(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
+def two_readings(wall: dt.datetime, zone: ZoneInfo) -> bool:
+    """Whether a wall-clock time happens twice (the clocks went back) or not at all (they went forward), so
+    that calendar apps differ on the moment it means with a TZID."""
+    return wall.replace(tzinfo=zone, fold=0).utcoffset() != wall.replace(tzinfo=zone, fold=1).utcoffset()
+
+
 def moment_line(name: str, moment: dt.datetime, timezone: str) -> str:
-    return content_line(name, local(moment.astimezone(ZoneInfo(timezone))), {"TZID": timezone})
+    """A moment as wall-clock time with TZID, or in UTC when that wall-clock time has two readings."""
+    zone = ZoneInfo(timezone)
+    wall = moment.astimezone(zone).replace(tzinfo=None)
+    if two_readings(wall, zone):
+        return utc_line(name, moment)
+    return wall_line(name, wall, timezone)
+
+
+def wall_line(name: str, wall: dt.datetime, timezone: str) -> str:
+    """A wall-clock time with TZID, as it is (a rule's DTSTART, or an EXDATE naming the rule's own time)."""
+    return content_line(name, local(wall), {"TZID": timezone})
+
+
+def utc_line(name: str, moment: dt.datetime) -> str:
+    return content_line(name, utc(moment))
 
 
 def date_line(name: str, day: dt.date) -> str:

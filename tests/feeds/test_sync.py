@@ -133,6 +133,44 @@ async def test_import_upserts_by_uid_keeps_sequence_skips_our_own_and_cancels_wh
     assert events["expo-1@museum.example"].status is EventStatus.CANCELLED  # vanished: cancelled, not deleted
 
 
+UNTIL_FORMS = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Club//EN\r
+BEGIN:VEVENT\r
+UID:training@club.example\r
+DTSTAMP:20260301T100000Z\r
+DTSTART;TZID=Europe/Amsterdam:20260317T190000\r
+DTEND;TZID=Europe/Amsterdam:20260317T200000\r
+RRULE:FREQ=WEEKLY;UNTIL=20260407\r
+SUMMARY:Training\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:market@club.example\r
+DTSTAMP:20260301T100000Z\r
+DTSTART;VALUE=DATE:20260317\r
+DTEND;VALUE=DATE:20260318\r
+RRULE:FREQ=WEEKLY;UNTIL=20260406T220000Z\r
+SUMMARY:Market\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+async def test_an_imported_until_of_the_wrong_value_type_is_stored_as_rfc_5545_requires(session):
+    """Other calendars write UNTIL as a date for a timed series or in UTC for an all-day one; the platform keeps
+    what it means (the end of that day; midnight in Weert is 7 April) in the form every calendar reads alike."""
+    source = await make_source(session)
+    handler, _ = serve(UNTIL_FORMS)
+    async with client_for(handler) as client:
+        await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+    events = await imported(session)
+    training, market = events["training@club.example"], events["market@club.example"]
+    assert training.rrule == "FREQ=WEEKLY;UNTIL=20260407T215959Z"
+    assert training.series_ends_at == dt.datetime(2026, 4, 7, 18, tzinfo=dt.UTC)  # 7 April, 19:00 to 20:00
+    assert (market.all_day, market.rrule) == (True, "FREQ=WEEKLY;UNTIL=20260407")
+    assert market.series_ends_at == dt.datetime(2026, 4, 7, 22, tzinfo=dt.UTC)  # the end of 7 April in Weert
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "message"),
     [

@@ -69,6 +69,18 @@ def _iso(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _end(component, start: tuple[str, int]) -> tuple[str, int]:
+    """DTEND, or DTSTART plus DURATION (as libical reads it: exact seconds), or DTSTART."""
+    end = _moment(component, Kind.DTEND_PROPERTY)
+    if end is not None:
+        return end
+    prop = component.get_first_property(Kind.DURATION_PROPERTY)
+    if prop is None:
+        return start
+    seconds = start[1] + prop.get_duration().as_int()
+    return _span_text(seconds, len(start[0]) == 10), seconds
+
+
 def _text(component, kind) -> str | None:
     prop = component.get_first_property(kind)
     if prop is None:
@@ -110,8 +122,8 @@ def _expand(event, first_start: int, first_end: int, stop: int):
     into UTC by libical with the file's VTIMEZONE. (Iterating with the zone attached makes libical 3.0 carry
     the hour an instance in a spring-forward gap is pushed to into every later instance: a libical bug, not
     the feed's, avoided so.) UNTIL, in UTC, is first converted by libical into the same wall-clock time.
-    Each instance lasts the exact (UTC) length of the first, as icalcomponent_foreach_recurrence and
-    RFC 5545 3.8.5.3 have it.
+    Each instance lasts the exact (UTC) length of the first (DTEND - DTSTART, or DURATION), as
+    icalcomponent_foreach_recurrence and RFC 5545 3.8.5.3 have it.
     """
     dtstart_prop = event.get_first_property(Kind.DTSTART_PROPERTY)
     dtstart = dtstart_prop.get_datetime_with_component(event)
@@ -189,7 +201,7 @@ def expand(text: str, after: dt.datetime, before: dt.datetime) -> list[dict[str,
 
     for uid, event in masters.items():
         start = _moment(event, Kind.DTSTART_PROPERTY)
-        end = _moment(event, Kind.DTEND_PROPERTY) or start
+        end = _end(event, start)
         if event.get_first_property(Kind.RDATE_PROPERTY) is not None:
             raise ParseError("RDATE is not expanded by this harness")
         if event.get_first_property(Kind.RRULE_PROPERTY) is None:
@@ -209,13 +221,13 @@ def expand(text: str, after: dt.datetime, before: dt.datetime) -> list[dict[str,
                 )
             else:
                 moved_start = _moment(override, Kind.DTSTART_PROPERTY)
-                add(uid, recurrence_id, moved_start, _moment(override, Kind.DTEND_PROPERTY) or moved_start, override)
+                add(uid, recurrence_id, moved_start, _end(override, moved_start), override)
     # An override that names no occurrence (or has no series) is still an event of its own.
     for uid, changed in overrides.items():
         for override in changed.values():
             start = _moment(override, Kind.DTSTART_PROPERTY)
             recurrence_id, _ = _moment(override, Kind.RECURRENCEID_PROPERTY)
-            add(uid, recurrence_id, start, _moment(override, Kind.DTEND_PROPERTY) or start, override)
+            add(uid, recurrence_id, start, _end(override, start), override)
     return records
 
 
