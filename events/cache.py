@@ -25,7 +25,8 @@ import hashlib
 import logging
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -180,7 +181,7 @@ class DataVersion:
                 await connection.close()
 
 
-@dataclass(frozen=True)
+@dataclass
 class CachedAnswer:
     body: bytes
     status: int
@@ -189,9 +190,22 @@ class CachedAnswer:
     last_modified: str | None
     token: tuple[int, ...]
     expires: dt.datetime
-    # The same answer gzip-compressed once, for the clients that accept it (browsers and HTTP libraries do).
-    gzip_body: bytes | None = None
+    # Makes the same answer gzip-compressed, for the clients that accept it; run once, at the first such client.
+    make_gzip: Callable[[], bytes] | None = None
     gzip_headers: list[tuple[bytes, bytes]] | None = None
+    # The route that made it, for the request log of answers served before routing.
+    route: object = None
+    _gzip: bytes | None = field(default=None, repr=False)
+
+    @property
+    def gzip_etag(self) -> str:
+        # A different representation needs a different strong ETag (RFC 9110 8.8.3).
+        return self.etag[:-1] + '-gzip"'
+
+    def gzip_body(self) -> bytes | None:
+        if self._gzip is None and self.make_gzip is not None:
+            self._gzip = self.make_gzip()
+        return self._gzip
 
 
 class AnswerCache:
@@ -201,6 +215,8 @@ class AnswerCache:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Any, CachedAnswer] = OrderedDict()
         self._bytes = 0
+        # Answers being made right now, by key: requests that miss at the same moment wait for one build.
+        self.building: dict[Any, tuple[tuple[int, ...], asyncio.Future[CachedAnswer | None]]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -237,7 +253,8 @@ class AnswerCache:
 
 
 def _size(entry: CachedAnswer) -> int:
-    return len(entry.body) + len(entry.gzip_body or b"")
+    # The gzip copy is made later, at the first client that wants it; count a typical share for it now.
+    return len(entry.body) + (len(entry.body) // 4 if entry.make_gzip is not None else 0)
 
 
 def strong_etag(body: bytes) -> str:

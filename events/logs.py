@@ -102,6 +102,11 @@ def flush_logs() -> None:
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     writer = _BufferedStderr()
     writer.setFormatter(JSONFormatter() if fmt == "json" else TextFormatter())
+    # Our lines never show the process, thread or task; not asking for them saves a system call per record.
+    logging.logProcesses = logging.logThreads = logging.logMultiprocessing = False
+    # Nor where in the code a line was logged: finding the caller's frame is the dearest part of a record.
+    logging._srcfile = None
+    logging.logAsyncioTasks = False  # type: ignore[attr-defined]
     root = logging.getLogger()
     root.handlers[:] = [writer]
     root.setLevel(level.upper())

@@ -1,5 +1,6 @@
 """The answer cache: served from memory while true, never after a change commits, in any process."""
 
+import asyncio
 import datetime as dt
 import gzip
 import os
@@ -102,6 +103,61 @@ async def test_a_committed_change_is_seen_at_once(cached_app, database_url):
     page = await client.get("/?lang=en")
     assert page.headers["x-cache"] == "miss"
     assert "Renamed mission" in page.text
+
+
+async def test_a_feed_is_gzipped_from_its_chunks_with_its_own_etag(cached_app, database_url):
+    _, client = cached_app
+    plain = await client.get("/feeds/events.ics?lang=zh", headers={"Accept-Encoding": "identity"})
+    zipped = await client.get("/feeds/events.ics?lang=zh", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == plain.content  # httpx inflates it
+    assert zipped.headers["etag"] != plain.headers["etag"]  # two representations, two strong ETags
+    assert int(zipped.headers["content-length"]) < len(plain.content)
+    for tag in (plain.headers["etag"], zipped.headers["etag"], "W/" + plain.headers["etag"]):
+        again = await client.get("/feeds/events.ics?lang=zh", headers={"If-None-Match": tag})
+        assert again.status_code == 304, tag
+    # Hits are answered before routing, with everything the full way adds.
+    hit = await client.get("/feeds/events.ics?lang=zh", headers={"Accept-Encoding": "identity"})
+    assert hit.headers["x-cache"] == "hit" and hit.content == plain.content
+    assert "content-security-policy" in hit.headers and hit.headers["content-type"].startswith("text/calendar")
+    head = await client.head("/feeds/events.ics?lang=zh")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == zipped.headers["etag"]
+    await _rename(database_url, "trade-mission-weert-to-yuhang", "Renamed mission")
+    changed = await client.get("/feeds/events.ics?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert "SUMMARY;LANGUAGE=en:Renamed mission" in changed.text  # the recompressed chunk is right too
+    raw = await client.get("/feeds/events.ics?lang=en", headers={"Accept-Encoding": "identity"})
+    assert changed.content == raw.content
+
+
+async def test_requests_that_miss_together_wait_for_one_build(cached_app):
+    app, client = cached_app
+    import events.feeds.routes as feed_routes
+
+    builds = []
+    original = feed_routes.build_feed
+
+    async def counting(*args, **kwargs):
+        builds.append(1)
+        await asyncio.sleep(0.05)  # long enough for the others to arrive while it builds
+        return await original(*args, **kwargs)
+
+    feed_routes.build_feed = counting
+    try:
+        answers = await asyncio.gather(*(client.get("/feeds/events.ics?lang=nl") for _ in range(8)))
+    finally:
+        feed_routes.build_feed = original
+    assert len(builds) == 1
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.content for answer in answers}) == 1
+
+
+async def test_a_cached_page_still_remembers_the_chosen_language(cached_app):
+    app, client = cached_app
+    await client.get("/?lang=en")
+    assert (await client.get("/?lang=en")).headers["x-cache"] == "hit"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://t") as newcomer:
+        page = await newcomer.get("/?lang=en")  # a visitor without the cookie yet
+        assert page.headers["x-cache"] == "hit" and "lang=en" in page.headers["set-cookie"]
 
 
 async def test_errors_are_not_cached(cached_app):

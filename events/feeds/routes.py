@@ -7,7 +7,6 @@ import datetime as dt
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
-import segno
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -24,8 +23,9 @@ from events.i18n import N_, gettext_for
 from events.registrations.models import CalendarToken, Registration, RegistrationStatus
 from events.registrations.routes import PRIVATE_HEADERS
 from events.tokens import looks_like_token, token_hash
-from events.web.caching import cached
+from events.web.caching import PreparedResponse, cached
 from events.web.endpoints import now, with_transaction
+from events.web.qr import qr_svg
 from events.web.templating import render
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -47,6 +47,9 @@ def _calendar_headers(request: Request, filename: str, last_modified: dt.datetim
     }
     if last_modified is not None:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(dt.UTC), usegmt=True)
+    if "lang" not in request.query_params:
+        # The language then came from the cookie or Accept-Language: shared caches must tell those apart.
+        headers["Vary"] = "Accept-Language, Cookie"
     return headers
 
 
@@ -54,7 +57,7 @@ async def _feed(request: Request, session: AsyncSession, filters: FeedFilters, f
     settings = request.app.state.settings
     catalogue = await load_catalogue(session)
     query = "?" + urlencode({"lang": request.state.language, **_filter_params(filters)}, doseq=True)
-    body, last_modified = await build_feed(
+    feed = await build_feed(
         session,
         catalogue,
         filters,
@@ -65,8 +68,10 @@ async def _feed(request: Request, session: AsyncSession, filters: FeedFilters, f
         refresh=dt.timedelta(minutes=settings.feed_refresh_minutes),
         url=f"{settings.base_url}{request.url.path}{query}",
         fragments=request.app.state.feed_fragments,
+        chunks=request.app.state.feed_chunks,
     )
-    return Response(body, media_type=CALENDAR_TYPE, headers=_calendar_headers(request, filename, last_modified))
+    headers = _calendar_headers(request, filename, feed.last_modified)
+    return PreparedResponse(feed.body, etag=feed.etag, make_gzip=feed.gzip, media_type=CALENDAR_TYPE, headers=headers)
 
 
 def _filter_params(filters: FeedFilters) -> dict[str, list[str]]:
@@ -160,12 +165,6 @@ async def personal_feed(request: Request, session: AsyncSession) -> Response:
         "Content-Disposition": 'inline; filename="my-events.ics"',
     }
     return Response(body, media_type=CALENDAR_TYPE, headers=headers)
-
-
-def qr_svg(url: str, title: str) -> str:
-    """A QR code as inline SVG (no script, no image request), for phones to scan from the screen."""
-    svg: str = segno.make(url, error="m").svg_inline(scale=4, dark="#1b2430", light="#ffffff", title=title)
-    return svg
 
 
 @cached

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import struct
 import uuid
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, String, and_, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.models import Event
 from events.catalog.queries import Catalogue, load_events
-from events.feeds.ical import CalendarHeader, calendar, feed_event, vevents
+from events.feeds.ical import CalendarHeader, calendar_frame, feed_event, vevents
 from events.i18n import N_, gettext_for, pick_text
 
 KEEP_ENDED = dt.timedelta(days=60)
@@ -32,13 +35,70 @@ class FeedFilters:
     cities: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FeedRow:
-    event_id: uuid.UUID
-    updated_at: dt.datetime
+class FeedRow(NamedTuple):
+    """An event in a feed as the light query reads it: raw values straight from the driver (a UUID or its hex
+    text, a timestamp or its text), enough to find its text in the fragment cache without building anything."""
+
+    event_id: object
+    updated_at: object
     sequence: int
     timezone: str
     all_day: bool
+
+
+Fragment = tuple[bytes, bytes]  # a VEVENT's bytes, and a digest of them for the ETag
+
+
+class ChunkCache:
+    """Gzip for large feeds without compressing 10 MB on every change.
+
+    The feed's VEVENTs are cut into chunks at content-defined places (after a fragment whose digest starts with
+    a small byte: about every 64 fragments, and the cuts stay put when an event is added or removed). Each chunk
+    is deflated on its own and kept by the digests of its fragments; a whole gzip member is the chunks joined
+    between sync flushes, then a final empty block, the CRC and the length (RFC 1951 and RFC 1952). After one
+    event changes, one chunk is compressed again.
+    """
+
+    CUT_BELOW = 4  # of 256: one fragment in 64 ends a chunk
+
+    def __init__(self, max_bytes: int = 32 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._chunks: OrderedDict[bytes, bytes] = OrderedDict()
+        self._bytes = 0
+
+    def gzip(self, head: bytes, fragments: list[Fragment], tail: bytes, body: bytes) -> bytes:
+        parts = [GZIP_HEADER, _deflate(head)]
+        start = 0
+        for index, (_, digest) in enumerate(fragments):
+            if digest[0] < self.CUT_BELOW or index == len(fragments) - 1:
+                parts.append(self._chunk(fragments[start : index + 1]))
+                start = index + 1
+        parts += [_deflate(tail), FINAL_BLOCK, struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)]
+        return b"".join(parts)
+
+    def _chunk(self, fragments: list[Fragment]) -> bytes:
+        key = hashlib.blake2b(b"".join(digest for _, digest in fragments), digest_size=16).digest()
+        deflated = self._chunks.get(key)
+        if deflated is None:
+            deflated = _deflate(b"".join(text for text, _ in fragments))
+            self._chunks[key] = deflated
+            self._bytes += len(deflated)
+            while self._bytes > self.max_bytes and len(self._chunks) > 1:
+                _, dropped = self._chunks.popitem(last=False)
+                self._bytes -= len(dropped)
+        else:
+            self._chunks.move_to_end(key)
+        return deflated
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time: the same bytes everywhere
+FINAL_BLOCK = b"\x03\x00"  # an empty final block with fixed codes
+
+
+def _deflate(data: bytes) -> bytes:
+    """Raw deflate of one piece, ended by a sync flush so the next piece may follow it in the same stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
 def catalogue_fingerprint(catalogue: Catalogue) -> str:
@@ -58,23 +118,32 @@ def catalogue_fingerprint(catalogue: Catalogue) -> str:
 
 
 class FragmentCache:
-    """VEVENT texts by event version, language and catalogue; least recently used go first."""
+    """VEVENT bytes by event version and by everything else that shapes them (language, catalogue, addresses),
+    bounded by their total size; the least recently used go first."""
 
-    def __init__(self, max_entries: int = 60_000) -> None:
-        self.max_entries = max_entries
-        self._texts: OrderedDict[tuple[object, ...], str] = OrderedDict()
+    def __init__(self, max_bytes: int = 128 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._fragments: OrderedDict[tuple[str, object, object, int], Fragment] = OrderedDict()
+        self._bytes = 0
 
-    def get(self, key: tuple[object, ...]) -> str | None:
-        text = self._texts.get(key)
-        if text is not None:
-            self._texts.move_to_end(key)
-        return text
+    def get(self, space: str, row: FeedRow) -> Fragment | None:
+        key = (space, row[0], row[1], row[2])
+        fragment = self._fragments.get(key)
+        if fragment is not None:
+            self._fragments.move_to_end(key)
+        return fragment
 
-    def put(self, key: tuple[object, ...], text: str) -> None:
-        self._texts[key] = text
-        self._texts.move_to_end(key)
-        while len(self._texts) > self.max_entries:
-            self._texts.popitem(last=False)
+    def put(self, space: str, row: FeedRow, text: bytes) -> Fragment:
+        fragment = (text, hashlib.blake2b(text, digest_size=16).digest())
+        key = (space, row[0], row[1], row[2])
+        if (old := self._fragments.pop(key, None)) is not None:
+            self._bytes -= len(old[0])
+        self._fragments[key] = fragment
+        self._bytes += len(text)
+        while self._bytes > self.max_bytes and len(self._fragments) > 1:
+            _, dropped = self._fragments.popitem(last=False)
+            self._bytes -= len(dropped[0])
+        return fragment
 
 
 def in_feeds(now: dt.datetime) -> ColumnElement[bool]:
@@ -89,15 +158,31 @@ def in_feeds(now: dt.datetime) -> ColumnElement[bool]:
 async def feed_rows(
     session: AsyncSession, catalogue: Catalogue, filters: FeedFilters, *, now: dt.datetime
 ) -> list[FeedRow]:
-    statement = select(Event.id, Event.updated_at, Event.sequence, Event.timezone, Event.all_day).where(in_feeds(now))
+    # Raw values (type_coerce): turning 10,000 ids into UUIDs and timestamps into datetimes costs more than the
+    # query itself, and the rows only serve as cache keys.
+    statement = select(
+        type_coerce(Event.id, String),
+        type_coerce(Event.updated_at, String),
+        Event.sequence,
+        Event.timezone,
+        Event.all_day,
+    ).where(in_feeds(now))
     if filters.categories:
         statement = statement.where(
             Event.category_id.in_([catalogue.category_by_slug[slug].id for slug in filters.categories])
         )
     if filters.cities:
         statement = statement.where(Event.city_id.in_([catalogue.city_by_slug[slug].id for slug in filters.cities]))
-    rows = (await session.execute(statement.order_by(Event.starts_at, Event.id))).all()
-    return [FeedRow(*row) for row in rows]
+    # Through the connection: the ORM's result machinery would cost more than these plain rows.
+    connection = await session.connection()
+    rows = (await connection.execute(statement.order_by(Event.starts_at, Event.id))).all()
+    return rows  # type: ignore[return-value]  # the same fields, in FeedRow's order
+
+
+def _as_moment(raw: object) -> dt.datetime:
+    """A raw timestamp from the light query as an aware UTC datetime (SQLite gives text, PostgreSQL datetimes)."""
+    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def feed_header(
@@ -115,6 +200,22 @@ def feed_header(
     return CalendarHeader(name=name, description=description, language=language, refresh=refresh, source_url=url)
 
 
+@dataclass(frozen=True)
+class BuiltFeed:
+    """A feed ready to serve: its bytes, its ETag and Last-Modified, and the means to gzip it cheaply."""
+
+    body: bytes
+    etag: str
+    last_modified: dt.datetime | None
+    head: bytes
+    fragments: list[Fragment]
+    tail: bytes
+    chunks: ChunkCache
+
+    def gzip(self) -> bytes:
+        return self.chunks.gzip(self.head, self.fragments, self.tail, self.body)
+
+
 async def build_feed(
     session: AsyncSession,
     catalogue: Catalogue,
@@ -127,24 +228,50 @@ async def build_feed(
     refresh: dt.timedelta,
     url: str,
     fragments: FragmentCache,
-) -> tuple[bytes, dt.datetime | None]:
-    """The feed's bytes, and the latest change of any event in it (its Last-Modified)."""
+    chunks: ChunkCache | None = None,
+) -> BuiltFeed:
+    """The feed, made from the VEVENT of each event kept per version: after one event changes, one is built."""
     rows = await feed_rows(session, catalogue, filters, now=now)
-    fingerprint = catalogue_fingerprint(catalogue)
-
-    def key(row: FeedRow) -> tuple[object, ...]:
-        return (row.event_id, row.updated_at, row.sequence, language, fingerprint, base_url, calendar_domain)
-
-    missing = [row.event_id for row in rows if fragments.get(key(row)) is None]
-    built: dict[uuid.UUID, str] = {}
-    for start in range(0, len(missing), LOAD_BATCH):
-        for event in await load_events(session, catalogue, missing[start : start + LOAD_BATCH]):
+    space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
+    found: list[Fragment | None] = [fragments.get(space, row) for row in rows]
+    missing = {_hex(row[0]): row for row, fragment in zip(rows, found, strict=True) if fragment is None}
+    # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
+    built: dict[str, Fragment] = {}
+    wanted = list(missing)
+    for start in range(0, len(wanted), LOAD_BATCH):
+        ids = [uuid.UUID(hex=hex_id) for hex_id in wanted[start : start + LOAD_BATCH]]
+        for event in await load_events(session, catalogue, ids):
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
-            built[event.id] = text = vevents(entry)
-            fragments.put(key(FeedRow(event.id, event.updated_at, event.sequence, event.timezone, event.all_day)), text)
-    # An event that changed between the two reads is taken as just built.
-    texts = [built.get(row.event_id) or fragments.get(key(row)) or "" for row in rows]
-    zones = {row.timezone for row in rows if not row.all_day}
-    header = feed_header(catalogue, filters, language, refresh, url)
-    last_modified = max((row.updated_at for row in rows), default=None)
-    return calendar(header, texts, zones), last_modified
+            text = vevents(entry).encode()
+            built[event.id.hex] = fragments.put(space, missing[event.id.hex], text)
+    texts: list[Fragment] = []
+    for row, fragment in zip(rows, found, strict=True):
+        if fragment is None:
+            fragment = built.get(_hex(row[0]))
+            if fragment is None:
+                continue  # gone between the two reads
+        texts.append(fragment)
+    head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(rows))
+    body = b"".join([head, *(text for text, _ in texts), tail])
+    digest = hashlib.blake2b(head, digest_size=16)
+    for _, fragment_digest in texts:
+        digest.update(fragment_digest)
+    digest.update(tail)
+    last_modified = max((row[1] for row in rows), default=None)  # type: ignore[type-var]
+    return BuiltFeed(
+        body=body,
+        etag=f'"{digest.hexdigest()}"',
+        last_modified=_as_moment(last_modified) if last_modified is not None else None,
+        head=head,
+        fragments=texts,
+        tail=tail,
+        chunks=chunks or ChunkCache(),
+    )
+
+
+def _hex(raw: object) -> str:
+    return uuid.UUID(str(raw)).hex
+
+
+def _zones(rows: list[FeedRow]) -> set[str]:
+    return {row[3] for row in rows if not row[4]}

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import gzip
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from events.cache import MAX_AGE, AnswerCache, CachedAnswer, DataVersion, strong_etag
+from events.i18n import LANGUAGES
 from events.web.endpoints import Endpoint, now
+from events.web.middleware import cookie_language, remembers_language
 
 KEPT_HEADERS = ("content-type", "content-disposition", "vary", "cache-control", "last-modified")
 MIN_GZIP_SIZE = 1024
@@ -26,7 +31,11 @@ def valid_until(request: Request, moment: dt.datetime | None) -> None:
 
 
 def cached(endpoint: Endpoint) -> Endpoint:
-    """Answer from the cache while the data version and the answer's own expiry allow; fill it otherwise."""
+    """Answer from the cache while the data version and the answer's own expiry allow; fill it otherwise.
+
+    When several requests miss at once (after a change, or when an answer expires), one makes the answer and
+    the others wait for it, instead of each doing the same work at the same time.
+    """
 
     @functools.wraps(endpoint)
     async def serve(request: Request) -> Response:
@@ -35,69 +44,106 @@ def cached(endpoint: Endpoint) -> Endpoint:
         token = version.token() if cache.enabled else None
         moment = now(request)
         key = (request.scope["path"], request.scope["query_string"], request.state.language)
-        if token is not None and (entry := cache.get(key, token, moment)) is not None:
+        if token is None:
+            return (await _make(request, endpoint, token=(), moment=moment))[1]
+        if (entry := cache.get(key, token, moment)) is not None:
             return _answer(request, entry, hit=True)
-        response = await endpoint(request)
-        if response.status_code != 200 or not hasattr(response, "body"):
+        building = cache.building.get(key)
+        if building is not None and building[0] == token:
+            shared = await asyncio.shield(building[1])
+            if shared is not None:
+                return _answer(request, shared, hit=False)
+        future: asyncio.Future[CachedAnswer | None] = asyncio.get_running_loop().create_future()
+        cache.building[key] = (token, future)
+        entry = None
+        try:
+            entry, response = await _make(request, endpoint, token=token, moment=moment)
+            if entry is not None and entry.expires > moment:
+                cache.put(key, entry)
             return response
-        body = bytes(response.body)
-        expires = moment + MAX_AGE
-        if (until := getattr(request.state, "valid_until", None)) is not None:
-            expires = min(expires, until)
-        entry = _entry(response, body, token=token or (), expires=expires)
-        if token is not None and expires > moment:
-            cache.put(key, entry)
-        return _answer(request, entry, hit=False)
+        finally:
+            future.set_result(entry)
+            if cache.building.get(key, (None, None))[1] is future:
+                del cache.building[key]
 
     return serve
 
 
+async def _make(
+    request: Request, endpoint: Endpoint, *, token: tuple[int, ...], moment: dt.datetime
+) -> tuple[CachedAnswer | None, Response]:
+    response = await endpoint(request)
+    if response.status_code != 200 or not hasattr(response, "body"):
+        return None, response
+    expires = moment + MAX_AGE
+    if (until := getattr(request.state, "valid_until", None)) is not None:
+        expires = min(expires, until)
+    entry = _entry(response, bytes(response.body), token=token, expires=expires)
+    entry.route = request.scope.get("route")
+    return entry, _answer(request, entry, hit=False)
+
+
+class PreparedResponse(Response):
+    """An answer that knows its own strong ETag and how to gzip itself cheaply (a large feed), so the cache
+    neither hashes nor compresses the whole body again."""
+
+    def __init__(
+        self,
+        body: bytes,
+        *,
+        etag: str,
+        make_gzip: Callable[[], bytes],
+        media_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(body, media_type=media_type, headers=headers)
+        self.etag = etag
+        self.make_gzip = make_gzip
+
+
 def _entry(response: Response, body: bytes, *, token: tuple[int, ...], expires: dt.datetime) -> CachedAnswer:
-    etag = strong_etag(body)
+    etag = getattr(response, "etag", None) or strong_etag(body)
     vary = response.headers.get("vary", "")
     kept = [
         (name.encode(), value.encode())
         for name, value in response.headers.items()
         if name in KEPT_HEADERS and name != "vary"
     ]
-    common = [*kept, (b"etag", etag.encode())]
     if "cache-control" not in response.headers:
         # no-cache: browsers may keep the answer but must ask again; the ETag makes that a cheap 304.
-        common.append((b"cache-control", b"no-cache"))
+        kept.append((b"cache-control", b"no-cache"))
     vary_header = (b"vary", ", ".join(part for part in (vary, "Accept-Encoding") if part).encode())
-    gzip_body = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= MIN_GZIP_SIZE else None
-    return CachedAnswer(
+    make_gzip: Callable[[], bytes] | None = getattr(response, "make_gzip", None)
+    if make_gzip is None and len(body) >= MIN_GZIP_SIZE:
+        make_gzip = functools.partial(gzip.compress, body, compresslevel=6, mtime=0)
+    entry = CachedAnswer(
         body=body,
         status=response.status_code,
-        raw_headers=[*common, vary_header, (b"content-length", str(len(body)).encode())],
+        raw_headers=[*kept, (b"etag", etag.encode()), vary_header, (b"content-length", str(len(body)).encode())],
         etag=etag,
         last_modified=response.headers.get("last-modified"),
         token=token,
         expires=expires,
-        gzip_body=gzip_body,
-        gzip_headers=(
-            [
-                *common,
-                vary_header,
-                (b"content-encoding", b"gzip"),
-                (b"content-length", str(len(gzip_body)).encode()),
-            ]
-            if gzip_body is not None
-            else None
-        ),
+        make_gzip=make_gzip,
     )
+    if make_gzip is not None:
+        entry.gzip_headers = [*kept, (b"etag", entry.gzip_etag.encode()), vary_header, (b"content-encoding", b"gzip")]
+    return entry
 
 
-def _not_modified(request: Request, entry: CachedAnswer) -> bool:
-    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since against Last-Modified."""
-    if_none_match = request.headers.get("if-none-match")
+def _not_modified(if_none_match: str | None, if_modified_since: str | None, entry: CachedAnswer) -> bool:
+    """RFC 9110: If-None-Match decides when sent (weak comparison, either encoding's tag); else
+    If-Modified-Since against Last-Modified."""
     if if_none_match is not None:
-        return entry.etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-    since, modified = request.headers.get("if-modified-since"), entry.last_modified
-    if since is None or modified is None:
+        if if_none_match.strip() == "*":
+            return True
+        sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return entry.etag in sent or entry.gzip_etag in sent
+    modified = entry.last_modified
+    if if_modified_since is None or modified is None:
         return False
     try:
-        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(if_modified_since)
     except (TypeError, ValueError):
         return False
 
@@ -117,15 +163,94 @@ MISS = [(b"x-cache", b"miss")]
 
 
 def _answer(request: Request, entry: CachedAnswer, *, hit: bool) -> Response:
+    headers = request.headers
+    status, raw_headers, body = _answer_parts(
+        entry,
+        hit=hit,
+        accept_encoding=headers.get("accept-encoding", ""),
+        if_none_match=headers.get("if-none-match"),
+        if_modified_since=headers.get("if-modified-since"),
+    )
+    return _CachedResponse(body, status, raw_headers)
+
+
+def _answer_parts(
+    entry: CachedAnswer, *, hit: bool, accept_encoding: str, if_none_match: str | None, if_modified_since: str | None
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     # X-Cache tells operators (and tests) whether the answer came from memory.
     cache_status = HIT if hit else MISS
-    if _not_modified(request, entry):
-        headers = [
-            (name, value)
-            for name, value in entry.raw_headers
-            if name in (b"etag", b"cache-control", b"last-modified", b"vary")
-        ]
-        return _CachedResponse(b"", 304, [*headers, *cache_status])
-    if entry.gzip_body is not None and "gzip" in request.headers.get("accept-encoding", ""):
-        return _CachedResponse(entry.gzip_body, entry.status, [*(entry.gzip_headers or []), *cache_status])
-    return _CachedResponse(entry.body, entry.status, [*entry.raw_headers, *cache_status])
+    wants_gzip = entry.make_gzip is not None and "gzip" in accept_encoding
+    if _not_modified(if_none_match, if_modified_since, entry):
+        kept = (b"cache-control", b"last-modified", b"vary")
+        headers = [(name, value) for name, value in entry.raw_headers if name in kept]
+        etag = entry.gzip_etag if wants_gzip else entry.etag
+        return 304, [*headers, (b"etag", etag.encode()), *cache_status], b""
+    if wants_gzip:
+        body = entry.gzip_body()
+        assert body is not None and entry.gzip_headers is not None
+        return entry.status, [*entry.gzip_headers, (b"content-length", str(len(body)).encode()), *cache_status], body
+    return entry.status, [*entry.raw_headers, *cache_status], entry.body
+
+
+class ServeFromCache:
+    """Cache hits answered early: a GET whose query names its language (``?lang=``, as every feed address on
+    /calendar does) and whose answer is in the cache for the current data version skips language negotiation,
+    routing and the error boundary. Calendar apps poll feeds all day; this keeps those polls cheap. Anything
+    else, and every miss, takes the normal way through ``cached``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A request with credentials (an organiser's API token) asks for a personal answer, never a shared one.
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or any(name == b"authorization" for name, _ in scope["headers"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        language = _asked_language(scope["query_string"])
+        if language is not None and remembers_language(scope["path"]) and _cookie(scope) != language:
+            language = None  # the full way sets the language cookie this page must remember
+        state = scope["app"].state
+        cache: AnswerCache = state.answer_cache
+        token = state.data_version.token() if language and cache.enabled else None
+        entry = (
+            cache.get((scope["path"], scope["query_string"], language), token, state.clock())
+            if token is not None
+            else None
+        )
+        if entry is None:
+            await self.app(scope, receive, send)
+            return
+        wanted: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            if name in (b"accept-encoding", b"if-none-match", b"if-modified-since"):
+                wanted[name] = value.decode("latin-1")
+        status, headers, body = _answer_parts(
+            entry,
+            hit=True,
+            accept_encoding=wanted.get(b"accept-encoding", ""),
+            if_none_match=wanted.get(b"if-none-match"),
+            if_modified_since=wanted.get(b"if-modified-since"),
+        )
+        scope["route"] = entry.route  # for the request log
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+def _cookie(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"cookie" and b"lang=" in value:
+            return cookie_language(value.decode("latin-1"))
+    return None
+
+
+def _asked_language(query: bytes) -> str | None:
+    asked = None
+    if b"lang=" in query:
+        for part in query.split(b"&"):
+            if part.startswith(b"lang="):
+                asked = part[5:].decode("latin-1")
+    return asked if asked in LANGUAGES else None

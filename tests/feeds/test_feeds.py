@@ -161,6 +161,10 @@ async def test_conditional_requests_head_and_gzip(client, session):
     zipped = await client.get("/feeds/events.ics", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["content-encoding"] == "gzip" and zipped.content == first.content
     assert gzip.decompress(gzip.compress(first.content)) == first.content
+    assert "Accept-Language" in first.headers["vary"]  # negotiated: shared caches must keep languages apart
+    chosen = await client.get("/feeds/events.ics?lang=zh")
+    assert "set-cookie" not in chosen.headers  # a public, cacheable answer sets no cookie
+    assert "Accept-Language" not in chosen.headers["vary"]
 
 
 async def test_changes_raise_the_sequence_and_keep_the_uid(client, session):
