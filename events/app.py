@@ -13,14 +13,16 @@ from starlette.middleware import Middleware
 
 from events import __version__
 from events.cache import AnswerCache, DataVersion
+from events.catalog.media import upload_limits
 from events.catalog.queries import CatalogueCache
 from events.database import create_engine, make_sessionmaker, utcnow, write_engine
-from events.feeds.service import FragmentCache
+from events.feeds.service import ChunkCache, FragmentCache
 from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
 from events.routes import all_routes
 from events.secrets_store import resolve_secret_key
 from events.settings import Settings
+from events.web.caching import ServeFromCache
 from events.web.errors import install_error_handlers, respond_outside_routing
 from events.web.middleware import BodySizeLimit, ErrorBoundary, Language, RequestLog, SecurityHeaders
 from events.web.ratelimit import limiter_for
@@ -56,6 +58,7 @@ def create_app(
     middleware = [
         Middleware(RequestLog),
         Middleware(SecurityHeaders, https=settings.uses_https),
+        Middleware(ServeFromCache),
         Middleware(
             Language,
             default=settings.default_language,
@@ -63,7 +66,12 @@ def create_app(
             respond=respond_outside_routing,
         ),
         Middleware(ErrorBoundary, respond=respond_outside_routing),
-        Middleware(BodySizeLimit, max_body_size=settings.max_body_size, respond=respond_outside_routing),
+        Middleware(
+            BodySizeLimit,
+            max_body_size=settings.max_body_size,
+            larger=upload_limits(settings),
+            respond=respond_outside_routing,
+        ),
     ]
     app = Starlette(routes=all_routes(), middleware=middleware, lifespan=lifespan)
     install_error_handlers(app)
@@ -78,6 +86,7 @@ def create_app(
     app.state.catalogue_cache = CatalogueCache(data_version.catalogue_token if settings.page_cache_mb else _never)
     app.state.rate_limiter = limiter_for(settings)
     app.state.feed_fragments = FragmentCache()
+    app.state.feed_chunks = ChunkCache()
     app.state.secret_key = resolve_secret_key(settings)
     return app
 

@@ -15,7 +15,9 @@ from events.mail.worker import OutboxWorker, PeriodicJob
 from events.registrations.models import IdempotencyKey
 from events.registrations.notices import queue_reminders
 from events.registrations.service import Context
+from events.secrets_store import resolve_secret_key
 from events.settings import Settings
+from events.workspace.digest import send_approval_digests
 
 IDEMPOTENCY_KEYS_KEPT = dt.timedelta(hours=24)
 
@@ -26,8 +28,10 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 
 
 def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
+    secret_key = resolve_secret_key(settings)  # reminders carry the participant's check-in code
+
     async def reminders(session: AsyncSession, now: dt.datetime) -> int:
-        return await queue_reminders(session, Context(settings.base_url, settings.uid_domain, now))
+        return await queue_reminders(session, Context(settings.base_url, settings.uid_domain, now, secret_key))
 
     async def forget_idempotency_keys(session: AsyncSession, now: dt.datetime) -> int:
         result = await session.execute(
@@ -46,8 +50,13 @@ def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
         )
         return sum(result.created + result.updated + result.cancelled for result in results)
 
+    async def approval_digests(session: AsyncSession, now: dt.datetime) -> int:
+        return await send_approval_digests(session, base_url=settings.base_url, domain=settings.uid_domain, now=now)
+
     jobs = [
         PeriodicJob("reminders", dt.timedelta(minutes=5), reminders),
+        # Looks every few minutes; each person still gets at most one digest an hour.
+        PeriodicJob("approval digest", dt.timedelta(minutes=5), approval_digests),
         PeriodicJob("idempotency clean-up", dt.timedelta(hours=1), forget_idempotency_keys),
     ]
     if settings.feed_sync_minutes:

@@ -69,6 +69,21 @@ class Settings:
         default=1_048_576,
         metadata=_setting("EVENTS_MAX_BODY_SIZE", "Largest request body accepted, in bytes; larger ones answer 413."),
     )
+    max_image_size: int = field(
+        default=5_242_880,
+        metadata=_setting(
+            "EVENTS_MAX_IMAGE_SIZE",
+            "Largest event image organisers may upload, in bytes (default 5 MB); the event forms accept a body "
+            "this much larger than EVENTS_MAX_BODY_SIZE.",
+        ),
+    )
+    media_dir: str = field(
+        default="media",
+        metadata=_setting(
+            "EVENTS_MEDIA_DIR",
+            "Folder for the images organisers upload, served at /media/. Default: `media` in the working folder.",
+        ),
+    )
     page_cache_mb: int = field(
         default=64,
         metadata=_setting(
@@ -201,6 +216,8 @@ class Settings:
             raise SettingsError("EVENTS_PAGE_CACHE_MB cannot be negative; 0 turns the cache off.")
         if self.max_body_size < 1024:
             raise SettingsError("EVENTS_MAX_BODY_SIZE must be at least 1024 bytes.")
+        if self.max_image_size < 1024:
+            raise SettingsError("EVENTS_MAX_IMAGE_SIZE must be at least 1024 bytes.")
         if self.log_format not in LOG_FORMATS:
             raise SettingsError(f"EVENTS_LOG_FORMAT is {self.log_format!r}; use text or json.")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):

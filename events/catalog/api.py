@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from events.catalog.etags import event_etag
 from events.catalog.filters import parse_cursor, parse_filters, parse_limit
-from events.catalog.models import Category, City
+from events.catalog.models import Category, City, EventCoOrganiser
 from events.catalog.presenters import EventView, earliest_change, present_event
 from events.catalog.queries import Catalogue, get_public_event, list_events, load_catalogue
 from events.i18n import LANGUAGE_CODES, pick_text
@@ -34,20 +39,26 @@ def question_json(question: Question, language: str) -> dict[str, Any]:
         "kind": question.kind.value,
         "required": question.required,
         "label": pick_text(question.label, language),
+        # Every language, as the write API takes them back.
+        "labels": dict(question.label),
     }
     if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE):
         body["choices"] = [
-            {"value": choice["value"], "label": pick_text(choice["label"], language)} for choice in question.choices
+            {"value": choice["value"], "label": pick_text(choice["label"], language), "labels": dict(choice["label"])}
+            for choice in question.choices
         ]
     return body
 
 
-def event_json(view: EventView, questions: list[Question], language: str) -> dict[str, Any]:
+def event_json(
+    view: EventView, questions: list[Question], language: str, co_organisers: Sequence[str] = ()
+) -> dict[str, Any]:
     event = view.event
     zone = event.timezone
     venue = None
     if view.venue is not None:
         venue = {
+            "id": event.venue_id,
             "name": view.venue.name,
             "address": view.venue.address,
             "latitude": view.venue.latitude,
@@ -70,13 +81,17 @@ def event_json(view: EventView, questions: list[Question], language: str) -> dic
         "title": view.title,
         "summary": view.summary,
         "description": view.description,
-        "translations": view.translations,
+        "translations": {
+            code: {**texts, "image_alt": event.translations[code].image_alt}
+            for code, texts in view.translations.items()
+        },
         "category": view.category.slug,
         "category_name": view.category.name,
         "city": view.city.slug,
         "city_name": view.city.name,
         "office": view.office.slug,
         "office_name": view.office.name,
+        "co_organisers": list(co_organisers),
         "venue": venue,
         "online": view.online,
         "image": {"url": view.image_url, "alt": view.image_alt} if view.image_url else None,
@@ -103,7 +118,10 @@ def event_json(view: EventView, questions: list[Question], language: str) -> dic
         "seats_left": view.seats_left,
         "max_seats_per_registration": event.max_seats_per_registration,
         "waitlist_enabled": event.waitlist_enabled,
+        "waitlist_rule": event.waitlist_rule.value,
         "approval_required": event.approval_required,
+        "registration_opens_at": _iso(event.registration_opens_at, zone),
+        "registration_closes_at": _iso(event.registration_closes_at, zone),
         "waitlist_length": event.waitlist_length,
         "questions": [question_json(question, language) for question in questions],
         "registration_open": view.registration_open,
@@ -112,6 +130,7 @@ def event_json(view: EventView, questions: list[Question], language: str) -> dic
         "ics_url": view.ics_url,
         "updated_at": _iso(event.updated_at),
         "sequence": event.sequence,
+        "edit_version": event.edit_version,
     }
 
 
@@ -135,15 +154,54 @@ def category_json(category: Category, language: str) -> dict[str, Any]:
     }
 
 
-async def _present(
-    request: Request, session: AsyncSession, catalogue: Catalogue, events: list[Any]
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Presented:
+    view: EventView
+    questions: list[Question]
+    co_organisers: list[str]
+
+    def json(self, language: str) -> dict[str, Any]:
+        return event_json(self.view, self.questions, language, self.co_organisers)
+
+    def etag(self, catalogue: Catalogue) -> str:
+        return event_etag(self.view, self.questions, self.co_organisers, catalogue)
+
+
+async def co_organisers_by_event(
+    session: AsyncSession, catalogue: Catalogue, event_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """The slugs of the offices that co-organise each event, in one query for a whole list."""
+    found: dict[uuid.UUID, list[str]] = {event_id: [] for event_id in event_ids}
+    if event_ids:
+        statement = (
+            select(EventCoOrganiser.event_id, EventCoOrganiser.city_id)
+            .where(EventCoOrganiser.event_id.in_(event_ids))
+            .order_by(EventCoOrganiser.city_id)
+        )
+        for event_id, city_id in (await session.execute(statement)).all():
+            found[event_id].append(catalogue.city_by_id[city_id].slug)
+    return found
+
+
+async def present(request: Request, session: AsyncSession, catalogue: Catalogue, events: list[Any]) -> list[Presented]:
     base_url = request.app.state.settings.base_url
     language = request.state.language
     views = [present_event(event, catalogue, language, now=now(request), base_url=base_url) for event in events]
     valid_until(request, earliest_change(views, now(request)))
-    questions = await questions_by_event(session, [event.id for event in events])
-    return [event_json(view, questions[view.event.id], language) for view in views]
+    ids = [event.id for event in events]
+    questions = await questions_by_event(session, ids)
+    co_organisers = await co_organisers_by_event(session, catalogue, ids)
+    return [Presented(view, questions[view.event.id], co_organisers[view.event.id]) for view in views]
+
+
+class EventResponse(JSONResponse):
+    """An event's JSON with its ETag; the answer cache keeps this ETag rather than a hash of the bytes, so it is
+    the same in every language (see catalog/etags.py)."""
+
+    def __init__(self, body: object, *, etag: str, status_code: int = 200, headers: dict[str, str] | None = None):
+        super().__init__(body, status_code=status_code, headers={**(headers or {}), "ETag": etag})
+        self.etag = etag
+        self.headers["Vary"] = "Accept-Language"
 
 
 def _json(body: object) -> JSONResponse:
@@ -162,7 +220,9 @@ async def api_events(request: Request, session: AsyncSession) -> Response:
     page = await list_events(session, catalogue, filters, now=now(request), limit=limit, after=cursor)
     return _json(
         {
-            "items": await _present(request, session, catalogue, page.events),
+            "items": [
+                item.json(request.state.language) for item in await present(request, session, catalogue, page.events)
+            ],
             "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
         }
     )
@@ -173,7 +233,8 @@ async def api_events(request: Request, session: AsyncSession) -> Response:
 async def api_event(request: Request, session: AsyncSession) -> Response:
     catalogue = await load_catalogue(session)
     event = await get_public_event(session, catalogue, request.path_params["slug"])
-    return _json((await _present(request, session, catalogue, [event]))[0])
+    [presented] = await present(request, session, catalogue, [event])
+    return EventResponse(presented.json(request.state.language), etag=presented.etag(catalogue))
 
 
 @cached

@@ -167,8 +167,8 @@ async def create_event(
     excluded = [moment.astimezone(dt.UTC).isoformat() for moment in exdates or []]
     try:
         if rrule:
-            check_rule(starts_at, ends_at, timezone, rrule)
-        last_end = series_end(starts_at, ends_at, timezone, rrule, excluded)
+            rrule = check_rule(starts_at, ends_at, timezone, rrule, all_day=all_day)
+        last_end = series_end(starts_at, ends_at, timezone, rrule, excluded, all_day=all_day)
     except RecurrenceError as error:
         raise CatalogError(f"recurrence: {error}") from None
     titles = {code: text.title for code, text in texts.items()}
@@ -263,8 +263,8 @@ async def reschedule_event(
         starts_at, ends_at = _whole_days(starts_at, ends_at, event.timezone)
     try:
         if event.rrule:
-            check_rule(starts_at, ends_at, event.timezone, event.rrule)
-        last_end = series_end(starts_at, ends_at, event.timezone, event.rrule, event.exdates)
+            event.rrule = check_rule(starts_at, ends_at, event.timezone, event.rrule, all_day=event.all_day)
+        last_end = series_end(starts_at, ends_at, event.timezone, event.rrule, event.exdates, all_day=event.all_day)
     except RecurrenceError as error:
         raise CatalogError(f"recurrence: {error}") from None
     event.starts_at, event.ends_at, event.series_ends_at = starts_at, ends_at, last_end

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
+from html import escape
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+import segno
 
+from events.i18n import N_, gettext_for
 from events.mail.models import OutboxMessage
 
 log = logging.getLogger("events.mail")
@@ -38,8 +42,11 @@ def build_email(row: OutboxMessage, *, sender: str) -> EmailMessage:
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
+    if row.qr_code:
+        _with_qr_code(message, row)
+    else:
+        message.set_content(row.text_body)
+        message.add_alternative(row.html_body, subtype="html")
     if row.calendar and row.calendar_method:
         # Outlook and Gmail look for the calendar inside the alternatives; Apple Mail and Thunderbird also
         # accept the attachment.
@@ -53,6 +60,33 @@ def build_email(row: OutboxMessage, *, sender: str) -> EmailMessage:
     # After the content: set_content() removes every Content-* header it finds.
     message["Content-Language"] = row.language
     return message
+
+
+def _with_qr_code(message: EmailMessage, row: OutboxMessage) -> None:
+    """Text and HTML with the row's QR code: in the HTML as an inline PNG (mail programs block SVG and data:
+    images), a part of its own referred to by Content-ID; in the text, the code to read out or type."""
+    assert row.qr_code is not None
+    # The code to read out: the ``code`` of the scan address the QR code holds.
+    code = parse_qs(urlsplit(row.qr_code).query).get("code", [row.qr_code])[0]
+    label = gettext_for(row.language, N_("Your check-in code"))
+    hint = gettext_for(row.language, N_("Show this code at the entrance; the organisers scan it to check you in."))
+    message.set_content(f"{row.text_body.rstrip()}\n\n{label}: {code}\n{hint}\n")
+    content_id = make_msgid("check-in", domain=row.message_id.rpartition("@")[2].rstrip(">") or None)
+    figure = (
+        '<div style="text-align:center;margin:16px 0">'
+        f'<img src="cid:{content_id[1:-1]}" width="220" height="220" alt="{escape(label)}" '
+        'style="display:inline-block;width:220px;height:220px">'
+        f'<p style="margin:4px 0;font-size:13px;color:#4a5563">{escape(hint)}</p>'
+        f'<p style="margin:4px 0;font-family:monospace;font-size:15px">{escape(code)}</p></div>'
+    )
+    html = row.html_body
+    at = html.rfind("</body>")
+    html = f"{html[:at]}{figure}{html[at:]}" if at >= 0 else html + figure
+    message.add_alternative(html, subtype="html")
+    picture = io.BytesIO()
+    segno.make(row.qr_code, error="m").save(picture, kind="png", scale=5, border=4, dark="#1b2430")
+    html_part = next(part for part in message.iter_parts() if part.get_content_type() == "text/html")
+    html_part.add_related(picture.getvalue(), maintype="image", subtype="png", cid=content_id, filename="check-in.png")
 
 
 class FolderTransport:

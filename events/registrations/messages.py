@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 
 from events.catalog.presenters import EventView
 from events.feeds.ical import FeedEvent, invitation
 from events.i18n import N_, gettext_for, ngettext_for, pick_text
 from events.mail.service import Message
+from events.registrations.check_in_codes import check_in_code, scan_url
 from events.registrations.models import Registration, RegistrationStatus
 from events.web.templating import create_environment
 
@@ -23,6 +25,7 @@ class Kind(enum.StrEnum):
     MANAGE_LINK = "manage_link"
     CHANGED = "changed"
     CANCELLED = "cancelled"
+    CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
     DECLINED = "declined"
     REMINDER = "reminder"
     EVENT_CHANGED = "event_changed"
@@ -38,6 +41,7 @@ SUBJECTS = {
     Kind.MANAGE_LINK: N_("Your registration for %(title)s"),
     Kind.CHANGED: N_("Your registration was changed: %(title)s"),
     Kind.CANCELLED: N_("Registration cancelled: %(title)s"),
+    Kind.CANCELLED_BY_ORGANISER: N_("The organisers have cancelled your registration: %(title)s"),
     Kind.DECLINED: N_("Registration not accepted: %(title)s"),
     Kind.REMINDER: N_("Reminder: %(title)s"),
     Kind.EVENT_CHANGED: N_("Changed: %(title)s"),
@@ -61,6 +65,9 @@ OPENINGS = {
     ),
     Kind.CHANGED: N_("Your registration has been changed. This is how it stands now."),
     Kind.CANCELLED: N_("Your registration has been cancelled. You can register again while registration is open."),
+    Kind.CANCELLED_BY_ORGANISER: N_(
+        "The organisers have cancelled your registration. If you have questions, reply to the office below."
+    ),
     Kind.DECLINED: N_("We are sorry: the organisers could not accept your registration for this event."),
     Kind.REMINDER: N_("A reminder: the event starts soon."),
     Kind.EVENT_CHANGED: N_(
@@ -84,13 +91,19 @@ STATUS_NAMES = {
 
 # Messages that change the participant's calendar: REQUEST puts the event in, CANCEL takes it out.
 REQUESTS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EVENT_CHANGED}
-CANCELS = {Kind.CANCELLED, Kind.EVENT_CANCELLED}
+CANCELS = {Kind.CANCELLED, Kind.CANCELLED_BY_ORGANISER, Kind.EVENT_CANCELLED}
+# Messages to a confirmed participant that carry their check-in code, drawn as a QR code when sent.
+WITH_CHECK_IN_CODE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.MANAGE_LINK, Kind.REMINDER}
+# The longest QR content the outbox keeps (outbox_messages.qr_code).
+MAX_QR_CODE = 300
 
 
 @dataclass(frozen=True)
 class MailSettings:
     base_url: str
     calendar_domain: str
+    # Signs check-in codes; without it (scripts, the demo) messages carry none.
+    secret_key: str | None = None
 
 
 def compose(
@@ -105,9 +118,11 @@ def compose(
     waitlist_position: int | None = None,
     calendar_url: str | None = None,
     note: str = "",
+    quote: str | None = None,
     was_in_calendar: bool = False,
 ) -> Message:
     """A message to the person behind ``registration``; ``view`` is the event in their language.
+    ``quote``: the organisers' own words, in whatever language they wrote them, shown as a quotation.
     ``was_in_calendar``: they had been sent an invitation, which a cancellation must now take back."""
     language = registration.language
     event = view.event
@@ -115,6 +130,8 @@ def compose(
     lines = [gettext_for(language, OPENINGS[kind])]
     if note:
         lines.append(note)
+    if quote and quote.strip():
+        lines.extend(quoted(language, quote))
     if kind is Kind.EVENT_CANCELLED and view.cancellation_reason:
         lines.append(view.cancellation_reason)
     if registration.status is RegistrationStatus.WAITLISTED and waitlist_position is not None:
@@ -163,4 +180,22 @@ def compose(
         calendar=calendar,
         calendar_method=method,
         registration_id=registration.id,
+        qr_code=_check_in_qr(kind, registration, settings),
     )
+
+
+def quoted(language: str, text: str) -> list[str]:
+    """The organisers' words as a quotation, one line per paragraph: an introduction in the reader's language,
+    then their text as they wrote it, between the reader's own quotation marks."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    marked = gettext_for(language, N_("“%(text)s”"), text="\n\n".join(paragraphs)).split("\n\n")
+    return [gettext_for(language, N_("The organisers wrote:")), *marked]
+
+
+def _check_in_qr(kind: Kind, registration: Registration, settings: MailSettings) -> str | None:
+    if kind not in WITH_CHECK_IN_CODE or registration.status is not RegistrationStatus.CONFIRMED:
+        return None
+    if not settings.secret_key:
+        return None
+    url = scan_url(settings.base_url, check_in_code(settings.secret_key, registration.id))
+    return url if len(url) <= MAX_QR_CODE else None

@@ -19,6 +19,7 @@ from events.errors import InvalidInput, Moment, PlatformError, TooManyRequests
 from events.feeds.ical import feed_event, single_event
 from events.feeds.links import google_calendar_url, outlook_calendar_url
 from events.i18n import N_, gettext_for, pick_text
+from events.registrations.check_in_codes import check_in_code, scan_url
 from events.registrations.errors import CLOSED_MESSAGES
 from events.registrations.forms import OTHER_CITY, from_form
 from events.registrations.models import Question, Registration, RegistrationStatus
@@ -39,6 +40,7 @@ from events.web.csrf import verify_csrf
 from events.web.endpoints import now, rate_limit, with_transaction, with_write_transaction
 from events.web.errors import error_message
 from events.web.forms import field_errors
+from events.web.qr import qr_svg
 from events.web.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from events.web.templating import render
 
@@ -54,7 +56,12 @@ DONE_MESSAGES = {
 
 def service_context(request: Request) -> Context:
     settings = request.app.state.settings
-    return Context(base_url=settings.base_url, calendar_domain=settings.uid_domain, now=now(request))
+    return Context(
+        base_url=settings.base_url,
+        calendar_domain=settings.uid_domain,
+        now=now(request),
+        secret_key=request.app.state.secret_key,
+    )
 
 
 def question_view(question: Question, language: str) -> dict[str, Any]:
@@ -197,8 +204,16 @@ async def _manage_page(
         "done": gettext_for(language, DONE_MESSAGES[done]) if done in DONE_MESSAGES else None,
         "welcome": done == "registered",
         "max_seats": event.max_seats_per_registration,
+        "check_in": _check_in(request, registration) if confirmed else None,
     }
     return render(request, "registrations/manage.html", context, status_code=status_code, headers=PRIVATE_HEADERS)
+
+
+def _check_in(request: Request, registration: Registration) -> dict[str, str]:
+    """The participant's check-in code, as a QR code to show at the entrance and as text to read out."""
+    code = check_in_code(request.app.state.secret_key, registration.id)
+    title = gettext_for(request.state.language, N_("Your check-in code"))
+    return {"code": code, "qr": qr_svg(scan_url(request.app.state.settings.base_url, code), title)}
 
 
 @with_transaction

@@ -57,10 +57,12 @@ class Context:
     base_url: str
     calendar_domain: str
     now: dt.datetime
+    # Signs the check-in codes that confirmations carry; scripts without it send mail without a code.
+    secret_key: str | None = None
 
     @property
     def mail(self) -> MailSettings:
-        return MailSettings(self.base_url, self.calendar_domain)
+        return MailSettings(self.base_url, self.calendar_domain, self.secret_key)
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,7 @@ async def send_mail(
     token: str | None = None,
     position: int | None = None,
     was_in_calendar: bool = False,
+    quote: str | None = None,
 ) -> None:
     view = present_event(
         locked.event,
@@ -377,6 +380,7 @@ async def send_mail(
         manage_url=manage_url(context.base_url, token, registration.language) if token else None,
         waitlist_position=position,
         was_in_calendar=was_in_calendar,
+        quote=quote,
     )
     await queue_message(session, message, now=context.now, domain=context.calendar_domain)
 
@@ -432,9 +436,15 @@ async def change_registration(
 
 
 async def cancel_registration(
-    session: AsyncSession, registration_id: int, context: Context, *, by: str = "participant"
+    session: AsyncSession,
+    registration_id: int,
+    context: Context,
+    *,
+    by: str = "participant",
+    message: str | None = None,
 ) -> Registration:
-    """Cancel and free the seats at once; whoever waits next moves up in the same transaction."""
+    """Cancel and free the seats at once; whoever waits next moves up in the same transaction.
+    ``by="organiser"`` tells the participant it was the organisers, quoting their ``message`` if any."""
     registration, locked = await locked_registration(session, registration_id, context)
     if not registration.is_active:
         return registration  # cancelling twice changes nothing
@@ -444,7 +454,8 @@ async def cancel_registration(
     registration.cancelled_at = registration.updated_at = context.now
     registration.cancelled_by = by
     await session.flush()
-    await send_mail(session, Kind.CANCELLED, registration, locked, context, was_in_calendar=was_confirmed)
+    kind = Kind.CANCELLED_BY_ORGANISER if by == "organiser" else Kind.CANCELLED
+    await send_mail(session, kind, registration, locked, context, was_in_calendar=was_confirmed, quote=message)
     await promote_waitlist(session, locked, context)
     log.info(
         "Registration %s was cancelled by the %s",
@@ -574,12 +585,17 @@ def answers_for_display(registration: Registration, questions: list[Question], l
         value = registration.answers.get(str(question.id))
         if value is None:
             continue
-        labels: dict[str, str] = {choice["value"]: pick_text(choice["label"], language) for choice in question.choices}
-        if isinstance(value, bool):
-            text = gettext_for(language, N_("Yes") if value else N_("No"))
-        elif isinstance(value, list):
-            text = ", ".join(labels.get(item, str(item)) for item in value)
-        else:
-            text = labels.get(value, str(value))
-        shown.append((pick_text(question.label, language), text))
+        shown.append((pick_text(question.label, language), answer_text(question, value, language)))
     return shown
+
+
+def answer_text(question: Question, value: Any, language: str) -> str:
+    """One answer as a reader of ``language`` sees it: choices by their label, yes or no in words."""
+    if value is None:
+        return ""
+    labels: dict[str, str] = {choice["value"]: pick_text(choice["label"], language) for choice in question.choices}
+    if isinstance(value, bool):
+        return gettext_for(language, N_("Yes") if value else N_("No"))
+    if isinstance(value, list):
+        return ", ".join(labels.get(item, str(item)) for item in value)
+    return labels.get(value, str(value))

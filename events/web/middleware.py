@@ -4,8 +4,9 @@ it breaks streaming and context variables)."""
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
@@ -157,12 +158,26 @@ class ErrorBoundary:
 
 
 class BodySizeLimit:
-    """Refuses request bodies over the limit with 413, by Content-Length when sent and while reading otherwise."""
+    """Refuses request bodies over the limit with 413, by Content-Length when sent and while reading otherwise.
 
-    def __init__(self, app: ASGIApp, *, max_body_size: int, respond: ErrorResponder) -> None:
+    ``larger``: paths that may send more (the forms that carry an image), each with its own limit.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_size: int,
+        respond: ErrorResponder,
+        larger: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.max_body_size = max_body_size
         self.respond = respond
+        self.larger = larger
+
+    def _limit(self, path: str) -> int:
+        return next((limit for pattern, limit in self.larger if pattern.match(path)), self.max_body_size)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -173,7 +188,8 @@ class BodySizeLimit:
         if declared is None and b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body to count
             return
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_size):
+        max_body_size = self._limit(scope["path"])
+        if declared is not None and (not declared.isdigit() or int(declared) > max_body_size):
             await self._refuse(scope, send)
             return
         received = 0
@@ -184,7 +200,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_size:
+                if received > max_body_size:
                     raise _TooLarge
             return message
 
@@ -232,7 +248,7 @@ class Language:
         query = scope.get("query_string", b"")
         asked = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang=" in query else None
         cookie_header = headers.get(b"cookie", b"")
-        cookie = _cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
+        cookie = cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
         fallback = cookie or negotiate(headers.get(b"accept-language", b"").decode("latin-1")) or self.default
         state = scope.setdefault("state", {})
         state["language"] = asked if asked in LANGUAGES else fallback
@@ -248,8 +264,7 @@ class Language:
             await send({"type": "http.response.start", "status": status, "headers": error_headers})
             await send({"type": "http.response.body", "body": body})
             return
-        # The API answers in the asked language without setting cookies; pages remember the choice.
-        remember = asked in LANGUAGES and asked != cookie and not scope["path"].startswith("/api/")
+        remember = asked in LANGUAGES and asked != cookie and remembers_language(scope["path"])
 
         async def send_with_cookie(message: Message) -> None:
             if remember and message["type"] == "http.response.start":
@@ -262,7 +277,13 @@ class Language:
         await self.app(scope, receive, send_with_cookie)
 
 
-def _cookie_language(cookie_header: str) -> str | None:
+def remembers_language(path: str) -> bool:
+    """Pages remember a language chosen with ?lang= in a cookie. The API and calendar files answer in the asked
+    language without setting one (an answer that sets a cookie is not kept by shared caches)."""
+    return not path.startswith(("/api/", "/feeds/")) and not path.endswith(".ics")
+
+
+def cookie_language(cookie_header: str) -> str | None:
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header)

@@ -3,7 +3,18 @@
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
-from events.workspace import dashboard, tokens, users
+from events.workspace import (
+    audit,
+    checkin,
+    dashboard,
+    event_actions,
+    events,
+    feed_sources,
+    participant_messages,
+    registrations,
+    tokens,
+    users,
+)
 
 
 async def _to_dashboard(request: object) -> RedirectResponse:
@@ -15,4 +26,11 @@ routes: list[BaseRoute] = [
     *dashboard.routes,
     *users.routes,
     *tokens.routes,
+    *audit.routes,
+    *feed_sources.routes,
+    *registrations.routes,
+    *participant_messages.routes,
+    *checkin.routes,
+    *events.routes,
+    *event_actions.routes,
 ]

@@ -36,8 +36,8 @@ async def test_event_json_has_every_documented_field(client, session):
     assert body["id"] == str(event.id)
     assert body["language"] == "zh" and body["title"] == "贸易代表团"
     assert body["translations"] == {
-        "nl": {"title": "Handelsmissie", "summary": "Naar Yuhang", "description": "Lang verhaal"},
-        "zh": {"title": "贸易代表团", "summary": "去余杭", "description": "长故事"},
+        "nl": {"title": "Handelsmissie", "summary": "Naar Yuhang", "description": "Lang verhaal", "image_alt": ""},
+        "zh": {"title": "贸易代表团", "summary": "去余杭", "description": "长故事", "image_alt": ""},
     }
     assert (body["category"], body["city"], body["office"]) == ("culture", "yuhang", "weert")
     assert body["city_name"] == "余杭" and body["office_name"] == "韦尔特市政府"

@@ -214,7 +214,15 @@ async def test_questions_are_checked_by_kind(client, session):
         "kind": "choice",
         "required": True,
         "label": "Dieet",
-        "choices": [{"value": "any", "label": "Alles"}, {"value": "vegetarian", "label": "Vegetarisch"}],
+        "labels": {"en": "Diet", "nl": "Dieet", "zh": "饮食"},
+        "choices": [
+            {"value": "any", "label": "Alles", "labels": {"en": "Anything", "nl": "Alles", "zh": "都可以"}},
+            {
+                "value": "vegetarian",
+                "label": "Vegetarisch",
+                "labels": {"en": "Vegetarian", "nl": "Vegetarisch", "zh": "素食"},
+            },
+        ],
     }
 
 
@@ -371,7 +379,7 @@ async def test_reminders_go_out_once_a_day_before(session, client):
     event = await open_event(session)
     await post(client, event, person(1))
     day_before = SOON - dt.timedelta(hours=20)
-    context = Context("https://stedenband.test", "stedenband.test", day_before)
+    context = Context("https://stedenband.test", "stedenband.test", day_before, secret_key="test-secret")
     assert await queue_reminders(session, Context("https://stedenband.test", "stedenband.test", NOW)) == 0
     assert await queue_reminders(session, context) == 1
     assert await queue_reminders(session, context) == 0
@@ -379,6 +387,7 @@ async def test_reminders_go_out_once_a_day_before(session, client):
     assert (
         reminder.kind == "reminder" and "Weert (CET)" in reminder.text_body and "Hangzhou (CST)" in reminder.text_body
     )
+    assert reminder.qr_code and "/organiser/check-in/scan?code=" in reminder.qr_code  # the check-in code, at hand
 
 
 async def test_messages_are_in_the_participants_language(client, session):
