@@ -183,6 +183,7 @@ def _dates(event: Event, request: Request, catalogue: Catalogue) -> list[dict[st
         event.exdates,
         after=now(request),
         limit=SHOWN_DATES,
+        all_day=event.all_day,
     )
     dates = []
     for occurrence in by_rule:

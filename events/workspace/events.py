@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
@@ -35,7 +36,7 @@ from events.catalog.models import Event, EventStatus
 from events.catalog.presenters import present_event
 from events.catalog.queries import load_catalogue, load_event
 from events.catalog.recurrence import event_occurrences
-from events.clocks import format_moment
+from events.clocks import date_span, format_moment
 from events.errors import FieldError, InvalidInput
 from events.feeds.links import google_calendar_url, outlook_calendar_url
 from events.i18n import LANGUAGE_CODES, LANGUAGES, N_, gettext_for, pick_text
@@ -89,13 +90,22 @@ class EventRow:
         return self.event.status
 
 
-def _row(event: Event, language: str, moment: dt.datetime) -> EventRow:
+def _when(event: Event, language: str, moment: dt.datetime) -> str:
+    """The next (or last) date on the event's own clock; all-day events as days."""
     upcoming = event_occurrences(event, after=moment, limit=1)
-    start = upcoming[0].start if upcoming else event.starts_at
+    start, end = (upcoming[0].start, upcoming[0].end) if upcoming else (event.starts_at, event.ends_at)
+    if not event.all_day:
+        return format_moment(start, event.timezone, language)
+    zone = ZoneInfo(event.timezone)
+    first = start.astimezone(zone).date()
+    return date_span(first, max(first, (end.astimezone(zone) - dt.timedelta(days=1)).date()), language, with_year=True)
+
+
+def _row(event: Event, language: str, moment: dt.datetime) -> EventRow:
     return EventRow(
         event=event,
         title=pick_text(event.text("title"), language) or event.slug,
-        when=format_moment(start, event.timezone, language),
+        when=_when(event, language, moment),
         missing=[LANGUAGES[code].name for code in LANGUAGE_CODES if code not in event.translations],
     )
 

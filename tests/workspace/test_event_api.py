@@ -376,6 +376,8 @@ async def test_an_organisers_read_never_comes_from_the_public_cache(app, client,
     from events.cache import AnswerCache
 
     app.state.answer_cache = AnswerCache(8 * 1024 * 1024)  # the page cache on, as in production
+    # On PostgreSQL the cache is used only while the process listens for changes; nothing else writes here.
+    app.state.data_version.listening = True
     headers = await token_of(session, await organiser(session))
     event = await weert_event(session, online_url="https://meet.example/tea")
     url = f"/api/v1/events/{event.slug}?lang=en"
@@ -385,3 +387,23 @@ async def test_an_organisers_read_never_comes_from_the_public_cache(app, client,
     assert managed.status_code == 200 and "x-cache" not in managed.headers
     assert managed.json()["online_url"] == "https://meet.example/tea" and managed.headers["cache-control"] == "no-store"
     assert "online_url" not in (await client.get(url)).json()
+
+
+async def test_a_series_changes_its_rule_or_only_the_dates_left_out(client, session):
+    headers = await token_of(session, await organiser(session))
+    event = await weert_event(session, rrule="FREQ=WEEKLY;COUNT=5")
+    url = f"/api/v1/events/{event.slug}"
+    left_out = await client.patch(url, json={"recurrence": {"exdates": ["2026-03-21"]}}, headers=headers)
+    assert left_out.status_code == 200, left_out.text
+    recurrence = left_out.json()["recurrence"]
+    assert recurrence["rule"] == "FREQ=WEEKLY;COUNT=5" and recurrence["exdates"] == ["2026-03-21T10:00:00+01:00"]
+    monthly = {"frequency": "monthly", "interval": 2, "count": 3}
+    changed = await client.patch(url, json={"recurrence": monthly}, headers=headers)
+    assert changed.json()["recurrence"]["rule"] == "FREQ=MONTHLY;INTERVAL=2;COUNT=3"
+    assert changed.json()["recurrence"]["exdates"] == []
+    not_a_date = await client.patch(url, json={"recurrence": {**monthly, "exdates": ["2026-03-15"]}}, headers=headers)
+    assert [error["field"] for error in not_a_date.json()["errors"]] == ["recurrence.exdates"]
+    single = await client.patch(url, json={"recurrence": None}, headers=headers)
+    assert single.json()["recurrence"] is None
+    nothing = await client.patch(url, json={"recurrence": {"exdates": []}}, headers=headers)
+    assert nothing.status_code == 422 and nothing.json()["errors"][0]["field"] == "recurrence.rule"

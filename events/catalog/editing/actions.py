@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit.service import record
-from events.catalog.editing.checks import CheckedQuestion
 from events.catalog.editing.history import EditConflict, NotPossible, changes_since, record_change
+from events.catalog.editing.questions import CheckedQuestion
 from events.catalog.editing.service import Editor, copy_extras, current_state, lock_for_edit
 from events.catalog.models import Event, EventStatus
 from events.catalog.queries import load_catalogue, load_event

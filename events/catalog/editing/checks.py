@@ -13,38 +13,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from events.catalog.editing.inputs import EventInput, Moment, QuestionInput, RecurrenceInput
+from events.catalog.editing.inputs import EventInput, Moment, RecurrenceInput
+from events.catalog.editing.questions import CheckedQuestion, check_questions
 from events.catalog.editing.rules import MAX_INTERVAL, MAX_SERIES, SimpleRule, build_rule
 from events.catalog.models import Category, City, Event, EventStatus, Venue, WaitlistRule
 from events.catalog.queries import Catalogue
-from events.catalog.recurrence import MAX_OCCURRENCES, RecurrenceError, check_rule, iter_occurrences, parse_rule
+from events.catalog.recurrence import MAX_OCCURRENCES, RecurrenceError, check_rule, iter_occurrences, read_rule
 from events.catalog.service import EventText
 from events.errors import FieldError, InvalidFields
 from events.i18n import LANGUAGE_CODES, N_
-from events.registrations.models import Question, QuestionKind
+from events.registrations.models import Question
 
 MAX_TITLE, MAX_SUMMARY, MAX_DESCRIPTION, MAX_ALT = 200, 500, 20_000, 300
 MAX_CAPACITY = 100_000
 MAX_SEATS = 100
-MAX_QUESTIONS = 30
-MAX_LABEL = 300
 MAX_URL = 500
 # Images uploaded through the editor: "/media/" and a random name (see catalog/media.py).
 MEDIA_PATH = re.compile(r"^/media/[0-9a-f]{32}\.(jpg|png|webp)$")
-CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE)
-
-
-@dataclass(frozen=True)
-class CheckedQuestion:
-    id: int | None
-    kind: QuestionKind
-    required: bool
-    labels: dict[str, str]
-    choices: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -121,7 +109,7 @@ def check(sent: EventInput, situation: Situation) -> CheckedEvent:
     rrule, exdates = _recurrence(sent, times, timezone, situation, problems)
     capacity, max_seats = _places(sent, situation, problems)
     window = _window(sent, timezone, times, problems)
-    questions = _questions(sent.questions, situation.questions, problems)
+    questions = check_questions(sent.questions, situation.questions, problems)
     status = _status(sent.status, situation.event, problems)
     online_url = _online_url(sent.online_url, problems)
     image_path = _image(sent, situation, texts, problems)
@@ -306,20 +294,23 @@ def _recurrence(
     if recurrence.until is not None and recurrence.until < start.astimezone(ZoneInfo(timezone)).date():
         problems.add("recurrence.until", N_("The last date cannot be before the first."))
         return None, []
+    all_day = sent.all_day
     try:
-        parsed = parse_rule(rule, start, timezone)
-        check_rule(start, end, timezone, rule)
+        # Stored as RFC 5545 wants it (UNTIL in UTC, or a date for an all-day series), as the feeds write it.
+        rule = check_rule(start, end, timezone, rule, all_day=all_day)
+        endless = read_rule(rule, start, timezone, all_day=all_day).endless
     except RecurrenceError:
         name = "recurrence.rule" if recurrence.rule else "recurrence"
         problems.add(name, N_("The start must itself be one of the dates of the series, and the rule one we know."))
         return None, []
     # An RRULE written elsewhere may say more than the form can; it is kept as it is while it does not change.
     unchanged = situation.event is not None and rule == situation.event.rrule
-    if parsed._count is None and parsed._until is None and not unchanged:  # noqa: SLF001 - no public accessor
+    if endless and not unchanged:
         problems.add("recurrence.rule", N_("A series needs an end: a last date or a number of times."))
         return None, []
     limit = MAX_OCCURRENCES if unchanged else MAX_SERIES + 1
-    dates = [occurrence.start for occurrence in islice(iter_occurrences(start, end, timezone, rule), limit)]
+    series = iter_occurrences(start, end, timezone, rule, all_day=all_day)
+    dates = [occurrence.start for occurrence in islice(series, limit)]
     if len(dates) > MAX_SERIES and not unchanged:
         name = "recurrence.count" if recurrence.count is not None else "recurrence.until"
         problems.add(name, N_("A series can have at most %(count)s dates."), count=MAX_SERIES)
@@ -413,64 +404,6 @@ def _window(
     elif times is not None and opens is not None and opens >= times[0]:
         problems.add("registration_opens_at", N_("Registration must open before the event starts."))
     return opens, closes
-
-
-def _questions(
-    sent: Sequence[QuestionInput], current: Sequence[Question], problems: _Problems
-) -> list[CheckedQuestion]:
-    existing = {question.id: question for question in current}
-    if len(sent) > MAX_QUESTIONS:
-        problems.add("questions", N_("An event can ask at most %(count)s questions."), count=MAX_QUESTIONS)
-    checked = []
-    for position, question in enumerate(sent):
-        name = f"questions.{position if question.number is None else question.number}"
-        kind = QuestionKind(question.kind) if question.kind in {kind.value for kind in QuestionKind} else None
-        if kind is None:
-            problems.add(f"{name}.kind", N_("Choose the kind of question."))
-        if question.id is not None and question.id not in existing:
-            problems.add(f"{name}.id", N_("This is not one of the event's questions."))
-        elif question.id is not None and kind is not None and existing[question.id].kind is not kind:
-            problems.add(f"{name}.kind", N_("The kind of a question cannot change; remove it and add a new one."))
-        _labels(question.labels, f"{name}.labels", problems)
-        choices = _choices(question, kind, name, problems)
-        if kind is not None:
-            checked.append(CheckedQuestion(question.id, kind, question.required, question.labels, choices))
-    return checked
-
-
-def _labels(labels: dict[str, str], name: str, problems: _Problems) -> None:
-    if set(labels) - set(LANGUAGE_CODES):
-        problems.add(name, N_("Give labels in nl, en or zh only."))
-    elif not any(label.strip() for label in labels.values()):
-        problems.add(name, N_("Give the question in at least one language."))
-    elif any(len(label) > MAX_LABEL for label in labels.values()):
-        problems.add(name, N_("Use at most %(count)s characters."), count=MAX_LABEL)
-
-
-def _choices(
-    question: QuestionInput, kind: QuestionKind | None, name: str, problems: _Problems
-) -> list[dict[str, Any]]:
-    if kind not in CHOICE_KINDS:
-        if question.choices:
-            problems.add(f"{name}.choices", N_("Only choice questions have choices."))
-        return []
-    if len(question.choices) < 2:
-        problems.add(f"{name}.choices", N_("Give at least two choices, one per line."))
-        return []
-    taken = {choice.value for choice in question.choices if choice.value}
-    choices = []
-    for number, choice in enumerate(question.choices, start=1):
-        if not any(choice.labels.values()):
-            problems.add(f"{name}.choices", N_("Choice %(number)s has no text in any language."), number=number)
-            return []
-        value = choice.value
-        if not value:  # a new choice: a value that stays the same however its labels change later
-            value = next(f"choice-{index}" for index in range(number, 10_000) if f"choice-{index}" not in taken)
-            taken.add(value)
-        choices.append({"value": value, "label": choice.labels})
-    if len({choice["value"] for choice in choices}) != len(choices):
-        problems.add(f"{name}.choices", N_("Two choices have the same value."))
-    return choices
 
 
 def _status(status: str, event: Event | None, problems: _Problems) -> EventStatus | None:

@@ -25,6 +25,7 @@ N_MOMENT = N_("Send a date (2026-03-14) or a date and time (2026-03-14T19:30, wi
 N_BOOLEAN = N_("Send true or false.")
 N_TEXT = N_("Send text.")
 N_UNKNOWN = N_("This field is unknown.")
+N_RECURRENCE = N_("Send an object with a rule, or a frequency and an end; null for none.")
 
 # Fields of the event JSON that the API shows but does not take: sending them back changes nothing.
 READ_ONLY = frozenset(
@@ -208,12 +209,18 @@ def _set_recurrence(sent: EventInput, value: Any, reader: _JsonReader) -> None:
         sent.recurrence = None
         return
     if not isinstance(value, dict):
-        reader.wrong("recurrence", N_("Send an object with a rule, or a frequency and an end; null for none."))
+        reader.wrong("recurrence", N_RECURRENCE)
         return
     recurrence = RecurrenceInput(frequency="", interval=None)
     structured = {"frequency", "interval", "count", "until"} & set(value)
     if "rule" in value and structured:
         reader.wrong("recurrence.rule", N_("Send either a rule or a frequency with its end, not both."))
+    elif "rule" not in value and not structured:
+        # Only the dates left out: the series keeps its rule.
+        if sent.recurrence is None:
+            reader.wrong("recurrence.rule", N_RECURRENCE)
+            return
+        recurrence = dataclasses.replace(sent.recurrence, exdates=list(sent.recurrence.exdates))
     for key, item in value.items():
         name = f"recurrence.{key}"
         if key == "rule":

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit.service import Actor
-from events.catalog.editing.checks import CheckedEvent, CheckedQuestion, Situation, check
+from events.catalog.editing.checks import CheckedEvent, Situation, check
 from events.catalog.editing.history import (
     EditConflict,
     calendar_changed,
@@ -28,6 +28,7 @@ from events.catalog.editing.history import (
     snapshot,
 )
 from events.catalog.editing.inputs import EventInput, from_event
+from events.catalog.editing.questions import CheckedQuestion
 from events.catalog.models import City, Event, EventCoOrganiser, EventStatus, EventTranslation, Venue
 from events.catalog.queries import load_catalogue, load_event
 from events.catalog.recurrence import MAX_OCCURRENCES, iter_occurrences
@@ -290,7 +291,9 @@ async def _reschedule(session: AsyncSession, event: Event, checked: CheckedEvent
     if event.changes:
         dates = set()
         if event.rrule:
-            series = iter_occurrences(event.starts_at, event.ends_at, event.timezone, event.rrule)
+            series = iter_occurrences(
+                event.starts_at, event.ends_at, event.timezone, event.rrule, all_day=event.all_day
+            )
             dates = {occurrence.start for occurrence in islice(series, MAX_OCCURRENCES)}
         event.changes = [change for change in event.changes if change.original_start in dates]
         await session.flush()
