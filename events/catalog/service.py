@@ -303,10 +303,19 @@ async def change_occurrence(
     """Move or cancel one occurrence of a series (a RECURRENCE-ID override in calendars)."""
     if not event.rrule:
         raise CatalogError("only an occurrence of a series can be changed on its own")
+    # Look only around that moment, so an occurrence years into a long series is found too.
+    around = dt.timedelta(seconds=1)
     by_rule = {
         occurrence.start
         for occurrence in occurrences_between(
-            event.starts_at, event.ends_at, event.timezone, event.rrule, event.exdates
+            event.starts_at,
+            event.ends_at,
+            event.timezone,
+            event.rrule,
+            event.exdates,
+            after=original_start - around,
+            before=original_start + around,
+            all_day=event.all_day,
         )
     }
     if original_start.astimezone(dt.UTC) not in by_rule:
