@@ -8,7 +8,6 @@ the change is applied. See docs/workspace.md.
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from events.catalog.queries import load_catalogue, load_event
 from events.errors import FieldError, InvalidFields
 from events.i18n import LANGUAGE_CODES, N_
 from events.registrations.routes import service_context
+from events.web.json_body import json_object
 
 
 def editor_of(request: Request, me: Principal) -> Editor:
@@ -43,19 +43,6 @@ def editor_of(request: Request, me: Principal) -> Editor:
         media_dir=Path(settings.media_dir),
         context=service_context(request),
     )
-
-
-async def _body(request: Request, *, optional: bool = False) -> dict[str, Any]:
-    raw = await request.body()
-    if optional and not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if not isinstance(body, dict):
-        raise InvalidFields([FieldError("body", N_("Send a JSON object."))])
-    return body
 
 
 async def managed_answer(
@@ -111,7 +98,7 @@ async def _managed_event(request: Request, session: AsyncSession, me: Principal)
 
 @write_api()
 async def api_create_event(request: Request, session: AsyncSession, me: Principal) -> Response:
-    body = await _body(request)
+    body = await json_object(request)
     body.pop("notify_participants", None)
     sent = from_json(body, base=EventInput(office=me.city_slug))
     event = await create_from_input(session, sent, editor=editor_of(request, me))
@@ -121,7 +108,7 @@ async def api_create_event(request: Request, session: AsyncSession, me: Principa
 @write_api()
 async def api_change_event(request: Request, session: AsyncSession, me: Principal) -> Response:
     event_id = await event_id_for(session, me, request.path_params["slug"])
-    body = await _body(request)
+    body = await json_object(request)
     notify = _notify(body)
     try:
         await update_from_input(
@@ -165,13 +152,13 @@ async def api_unpublish_event(request: Request, session: AsyncSession, me: Princ
 
 @write_api()
 async def api_cancel_event(request: Request, session: AsyncSession, me: Principal) -> Response:
-    reasons = _reasons(request, await _body(request))
+    reasons = _reasons(request, await json_object(request))
     return await managed_answer(request, session, await _action(request, session, me, cancel, reasons=reasons))
 
 
 @write_api()
 async def api_delete_event(request: Request, session: AsyncSession, me: Principal) -> Response:
-    reasons = _reasons(request, await _body(request, optional=True))
+    reasons = _reasons(request, await json_object(request, optional=True))
     await _action(request, session, me, delete, reasons=reasons)
     return Response(status_code=204)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,15 +27,9 @@ from events.registrations.service import (
 )
 from events.web.endpoints import rate_limit, with_transaction, with_write_transaction
 from events.web.errors import error_response
+from events.web.json_body import json_object
 
 MAX_IDEMPOTENCY_KEY = 200
-
-
-async def _json_body(request: Request) -> Any:
-    try:
-        return json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidFields([FieldError("body", N_("Send a JSON object."))]) from None
 
 
 def registration_json(
@@ -98,7 +91,7 @@ async def _answer(
 @with_write_transaction
 async def api_register(request: Request, session: AsyncSession) -> Response:
     await rate_limit(request)
-    body = await _json_body(request)
+    body = await json_object(request)
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidFields([FieldError("Idempotency-Key", N_("An Idempotency-Key has 1 to 200 characters."))])
@@ -135,7 +128,7 @@ async def api_registration(request: Request, session: AsyncSession) -> Response:
 async def api_change_registration(request: Request, session: AsyncSession) -> Response:
     token = request.path_params["token"]
     registration = await find_by_token(session, token)
-    sent = from_json(await _json_body(request))
+    sent = from_json(await json_object(request))
     registration = await change_registration(session, registration.id, sent, service_context(request))
     return await _answer(request, session, registration, token)
 

@@ -49,4 +49,3 @@ def code_in(value: str) -> str:
         found = parse_qs(urlsplit(value).query).get("code")
         return found[0] if found else value
     return value
-

@@ -17,7 +17,6 @@ from events.catalog.queries import Catalogue, load_catalogue, load_event
 from events.errors import FieldError, InvalidFields, InvalidInput, NotFound
 from events.i18n import N_
 from events.registrations import organising
-from events.registrations.api import _json_body
 from events.registrations.export import CSV_TYPE, file_name, registration_sheet, to_csv
 from events.registrations.models import Registration
 from events.registrations.organising import MAX_MESSAGE, registration_of_event
@@ -25,6 +24,7 @@ from events.registrations.roster import ALL, GROUPS, MAX_SEARCH, Counts, count_r
 from events.registrations.roster import waitlist_positions as positions_of
 from events.registrations.routes import service_context
 from events.registrations.service import questions_of
+from events.web.json_body import json_object
 
 
 def _moment(value: Any) -> str | None:
@@ -131,11 +131,7 @@ async def api_check_in(request: Request, session: AsyncSession, me: Principal) -
 
 async def _cancellation_message(request: Request) -> str | None:
     """The optional ``{"message": "…"}`` of a cancellation; no body at all is no message."""
-    body = await _json_body(request)
-    if body is None:
-        return None
-    if not isinstance(body, dict):
-        raise InvalidFields([FieldError("body", N_("Send a JSON object."))])
+    body = await json_object(request, optional=True)
     message = body.get("message")
     if message is None:
         return None
