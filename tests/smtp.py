@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.servers import free_port
 
 
 class Inbox:
@@ -34,12 +35,6 @@ class Inbox:
                 raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
             time.sleep(0.05)
         return self.messages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class SMTPServer:

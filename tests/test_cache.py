@@ -3,10 +3,6 @@
 import asyncio
 import datetime as dt
 import gzip
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -20,6 +16,7 @@ from events.database import create_engine, make_sessionmaker, transaction, utcno
 from events.demo.loader import load_demo
 from tests.conftest import NOW, settings_with
 from tests.databases import drop_database, fresh_database
+from tests.servers import free_port, platform_env, start_server, stop_server
 
 
 async def _demo_database(now: dt.datetime) -> str:
@@ -177,27 +174,12 @@ async def test_answers_expire_when_time_changes_them(cached_app):
     assert page.headers["x-cache"] == "miss"
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_other_processes_never_serve_stale_answers(database_url_now, tmp_path):
     """Two server processes share one database; a change committed elsewhere reaches both."""
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     database_url = database_url_now
-    env = {**os.environ, "EVENTS_DATABASE_URL": database_url, "EVENTS_SECRET_KEY": "cache-test"}
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "events", "serve", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
+    env = platform_env(database_url, secret_key="cache-test")
+    servers = [start_server(port, env, tmp_path) for port in ports]
     try:
         async with httpx.AsyncClient(timeout=5) as client:
             for port in ports:
@@ -219,8 +201,7 @@ async def test_other_processes_never_serve_stale_answers(database_url_now, tmp_p
                 assert page.headers["x-cache"] == "miss"
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_server(server)
 
 
 async def _wait_until_cache_is_on(client, port):

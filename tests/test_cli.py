@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from tests.databases import drop_database, fresh_database, is_postgresql
+from tests.servers import free_port, platform_env, start_server
 
 
 @pytest.fixture
@@ -98,38 +98,11 @@ def test_serve_refuses_an_unmigrated_database(database_url, tmp_path):
     assert "stedenband db upgrade" in result.stderr
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_demo_migrates_loads_and_serves(database_url, tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTS_DATABASE_URL": database_url,
-        "EVENTS_SECRET_KEY": "cli-test-key",
-        "EVENTS_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "events", "serve", "--demo", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    port = free_port()
+    env = platform_env(database_url, secret_key="cli-test-key", base_url=f"http://127.0.0.1:{port}")
+    server = start_server(port, env, tmp_path, "--demo", output=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "the server did not come up"
-            time.sleep(0.3)
         home = httpx.get(f"http://127.0.0.1:{port}/?lang=en", timeout=5)
         assert home.status_code == 200
         assert home.text.count('class="event-card') >= 10

@@ -3,11 +3,8 @@ subscribe to each other."""
 
 import asyncio
 import datetime as dt
-import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -21,6 +18,7 @@ from events.feeds.sync import FetchPolicy, SourceError, check_host, sync_source
 from tests.conftest import NOW
 from tests.databases import drop_database, fresh_database
 from tests.factories import build_world
+from tests.servers import free_port, platform_env, start_server, stop_server
 
 CALENDAR = """BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -232,27 +230,20 @@ async def test_a_redirect_to_a_private_address_is_refused(session):
     assert result.outcome == "failed" and "private" in result.error
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Platform:
     """One city's platform: its own database, port and calendar domain, served by a real process."""
 
     def __init__(self, name: str, database_url: str, tmp_path) -> None:
-        self.name, self.database_url, self.port = name, database_url, _free_port()
+        self.name, self.database_url, self.port = name, database_url, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "EVENTS_DATABASE_URL": database_url,
-            "EVENTS_SECRET_KEY": name,
-            "EVENTS_BASE_URL": self.url,
-            "EVENTS_CALENDAR_DOMAIN": f"{name}.test",
-            "EVENTS_FEED_ALLOWED_HOSTS": "127.0.0.1",
-            "EVENTS_MAIL_WORKER": "off",
-        }
+        self.env = platform_env(
+            database_url,
+            secret_key=name,
+            base_url=self.url,
+            calendar_domain=f"{name}.test",
+            feed_allowed_hosts="127.0.0.1",
+            mail_worker="off",
+        )
         self.folder = tmp_path / name
         self.folder.mkdir()
         self.process: subprocess.Popen | None = None
@@ -268,27 +259,11 @@ class Platform:
         )
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "events", "serve", "--port", str(self.port)],
-            cwd=self.folder,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"{self.name} did not start"
-            time.sleep(0.2)
+        self.process = start_server(self.port, self.env, self.folder)
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            stop_server(self.process)
 
     async def events(self) -> dict[str, Event]:
         engine = create_engine(self.database_url)

@@ -2,11 +2,6 @@
 
 import asyncio
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
@@ -16,16 +11,11 @@ from events.catalog.models import Event
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.registrations.models import Registration, RegistrationStatus
 from tests.factories import build_world, make_event
+from tests.servers import platform_env, running_server
 
 CLIENTS = 120
 CAPACITY = 15
 TAKEN_BEFORE = 5  # so 10 seats are left when the crowd arrives
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -49,35 +39,12 @@ async def crowded_event(migrated_database):
 @pytest.fixture
 def server(crowded_event, tmp_path):
     database_url, _, _ = crowded_event
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTS_DATABASE_URL": database_url,
-        "EVENTS_SECRET_KEY": "concurrency",
-        "EVENTS_REGISTRATION_RATE_LIMIT": "",
-        "EVENTS_MAIL_WORKER": "off",
-        "EVENTS_LOG_LEVEL": "WARNING",
-    }
-    # Two worker processes: requests really run at the same time, not only interleaved in one event loop.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "events", "serve", "--workers", "2", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    env = platform_env(
+        database_url, secret_key="concurrency", registration_rate_limit="", mail_worker="off", log_level="WARNING"
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=30)
+    # Two worker processes: requests really run at the same time, not only interleaved in one event loop.
+    with running_server(env, tmp_path, "--workers", "2") as url:
+        yield url
 
 
 async def test_a_crowd_never_overbooks_and_waits_in_arrival_order(crowded_event, server):

@@ -3,11 +3,6 @@ its errors as problem details; and If-Match holding when requests really run at 
 
 import asyncio
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 
 import httpx
@@ -27,6 +22,7 @@ from tests.conftest import NOW
 from tests.factories import build_world, make_event
 from tests.openapi_check import DOCUMENT, assert_matches_schema
 from tests.registrations.helpers import add_questions, outbox, person
+from tests.servers import platform_env, running_server
 from tests.workspace.event_helpers import (
     admin,
     audit_entries,
@@ -287,12 +283,6 @@ def test_every_write_endpoint_is_in_the_openapi_document():
 PARALLEL = 8
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def shared_event(migrated_database):
     engine = create_engine(migrated_database)
@@ -310,35 +300,15 @@ async def shared_event(migrated_database):
 
 @pytest.fixture
 def server(shared_event, tmp_path):
-    database_url = shared_event[0]
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTS_DATABASE_URL": database_url,
-        "EVENTS_SECRET_KEY": "concurrency",
-        "EVENTS_MAIL_WORKER": "off",
-        "EVENTS_LOG_LEVEL": "WARNING",
-        "EVENTS_MEDIA_DIR": str(tmp_path / "media"),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "events", "serve", "--workers", "2", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    env = platform_env(
+        shared_event[0],
+        secret_key="concurrency",
+        mail_worker="off",
+        log_level="WARNING",
+        media_dir=str(tmp_path / "media"),
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server(env, tmp_path, "--workers", "2") as url:
+        yield url
 
 
 async def test_patches_at_the_same_moment_with_the_same_if_match_only_one_wins(shared_event, server):
