@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import tempfile
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from events.database import create_engine
 from events.settings import normalise_database_url
@@ -58,3 +60,25 @@ async def drop_database(url: str) -> None:
             await autocommit.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     finally:
         await admin.dispose()
+
+
+async def until_it_waits(engine: AsyncEngine, other: asyncio.Task[object], what: str = "the second job") -> None:
+    """Until ``other``'s transaction waits for a lock the caller holds: on SQLite for the database's one write lock
+    (its BEGIN IMMEDIATE), on PostgreSQL for a row lock, which the server can tell us about."""
+    if not is_postgresql(str(engine.url)):
+        await asyncio.sleep(0.25)
+        assert not other.done(), other
+        return
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        assert not other.done(), other
+        async with engine.connect() as connection:
+            waiting = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+    raise AssertionError(f"{what} never reached the first one's lock")

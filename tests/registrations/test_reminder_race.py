@@ -4,14 +4,14 @@ each participant once per occurrence."""
 import asyncio
 import datetime as dt
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from events.database import create_engine, make_sessionmaker
 from events.mail.models import OutboxMessage
 from events.registrations.models import Registration
 from events.registrations.notices import queue_reminders
 from tests.conftest import NOW
-from tests.databases import is_postgresql
+from tests.databases import until_it_waits
 from tests.registrations.committed import CONTEXT, committed_event, writer
 
 STARTS = NOW + dt.timedelta(hours=10)
@@ -20,27 +20,6 @@ STARTS = NOW + dt.timedelta(hours=10)
 async def remind(engine) -> int:
     async with writer(engine)() as session:
         return await queue_reminders(session, CONTEXT)
-
-
-async def until_it_waits(engine, other: asyncio.Task) -> None:
-    """Until the other job's transaction waits for the first one's lock."""
-    if not is_postgresql(str(engine.url)):
-        await asyncio.sleep(0.25)  # its BEGIN IMMEDIATE waits for the database's one write lock
-        assert not other.done(), other
-        return
-    for _ in range(200):  # on PostgreSQL it waits for a registration's row lock: ask the server
-        await asyncio.sleep(0.05)
-        assert not other.done(), other
-        async with engine.connect() as connection:
-            waiting = await connection.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            )
-        if waiting:
-            return
-    raise AssertionError("the second reminders job never reached the first one's lock")
 
 
 async def reminders(engine) -> list[OutboxMessage]:
@@ -58,7 +37,7 @@ async def test_two_reminder_jobs_at_once_remind_each_participant_once(migrated_d
             # The second job starts while the first has not committed: it read the same registrations as not
             # reminded yet, and must not remind them again once the first one commits.
             second = asyncio.create_task(remind(engine))
-            await until_it_waits(engine, second)
+            await until_it_waits(engine, second, "the second reminders job")
         assert await second == 0
 
         sent = await reminders(engine)

@@ -4,7 +4,7 @@ new ones wait, in each person's language; two worker processes at once still sen
 import asyncio
 import datetime as dt
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from events.accounts.models import Role, User
 from events.accounts.service import add_user
@@ -17,7 +17,7 @@ from events.registrations.forms import from_json
 from events.registrations.service import Context, register
 from events.workspace.digest import send_approval_digests
 from tests.conftest import NOW, TEST_SETTINGS
-from tests.databases import is_postgresql
+from tests.databases import until_it_waits
 from tests.factories import make_event
 from tests.registrations.committed import committed_event, writer
 from tests.registrations.helpers import person
@@ -133,27 +133,6 @@ def test_the_worker_runs_the_digest_every_few_minutes():
     assert jobs["approval digest"] <= dt.timedelta(minutes=10)
 
 
-async def until_it_waits(engine, other: asyncio.Task) -> None:
-    """Until the other job's transaction waits for the first one's lock."""
-    if not is_postgresql(str(engine.url)):
-        await asyncio.sleep(0.25)  # its BEGIN IMMEDIATE waits for the database's one write lock
-        assert not other.done(), other
-        return
-    for _ in range(200):  # on PostgreSQL it waits for the user's row lock: ask the server
-        await asyncio.sleep(0.05)
-        assert not other.done(), other
-        async with engine.connect() as connection:
-            waiting = await connection.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            )
-        if waiting:
-            return
-    raise AssertionError("the second digest job never reached the first one's lock")
-
-
 async def run_job(engine, now=NOW) -> int:
     async with writer(engine)() as session:
         return await digests(session, now)
@@ -175,7 +154,7 @@ async def test_two_digest_jobs_at_once_send_one_digest(migrated_database):
             assert await digests(first, NOW) == 1
             # The second job starts before the first commits: it too finds Anna due, and must not mail her again.
             second = asyncio.create_task(run_job(engine))
-            await until_it_waits(engine, second)
+            await until_it_waits(engine, second, "the second digest job")
         assert await second == 0
         assert len(await committed_mails(engine)) == 1
 
