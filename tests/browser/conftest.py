@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=en-US",  # the browser's own locale, which orders the parts of date fields (month, day, year)
 ]
 
 
