@@ -181,7 +181,9 @@ class Event(Base):
     # the write API's ETag is made from it.
     edit_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set by every change to what the event says (its LAST-MODIFIED in calendars), never by registrations: seat
+    # counts change all day long, and a feed whose bytes changed with each of them would be downloaded anew.
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     # Read-only: set the *_id columns to change them; nothing cascades through these.

@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.event import listens_for
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from events.catalog.filters import Cursor, EventFilters
@@ -129,23 +130,58 @@ def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:
         set_committed_value(event, "office", catalogue.city_by_id[event.office_id])
 
 
-async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str) -> Event:
-    """A published or cancelled event by its slug; drafts and unknown slugs are simply not found."""
-    statement = _with_everything_shown(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES), Event.deleted_at.is_(None))
+def _one_event_shown(statement: Select[Event]) -> Select[Event]:
+    # One event in one statement: its few translations and changed dates come joined to its row.
+    return statement.options(
+        joinedload(Event.venue),
+        joinedload(Event.source),
+        joinedload(Event.translations),
+        joinedload(Event.changes),
     )
-    event = (await session.scalars(statement)).one_or_none()
+
+
+def lock_in_session(session: AsyncSession, event_id: uuid.UUID) -> None:
+    """Note that this transaction holds the event's lock, so nobody takes it twice (events.registrations).
+
+    Not inside a savepoint: rolling back to one can release the locks taken after it."""
+    if not session.in_nested_transaction():
+        session.info.setdefault("locked_events", set()).add(event_id)
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_locks(session: Session, ended: SessionTransaction) -> None:
+    if ended.parent is None:  # the transaction's end releases its locks
+        session.info.pop("locked_events", None)
+
+
+def holds_lock(session: AsyncSession, event_id: uuid.UUID) -> bool:
+    return event_id in session.info.get("locked_events", ())
+
+
+async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str, *, lock: bool = False) -> Event:
+    """A published or cancelled event by its slug; drafts and unknown slugs are simply not found.
+
+    ``lock``: the same statement takes the event's lock for the rest of the transaction (PostgreSQL: FOR UPDATE
+    OF its row; SQLite's write transaction holds the database's one write lock already), for registering.
+    """
+    # Not a draft: a plain comparison, which SQLAlchemy compiles once, where an IN list is expanded every time.
+    statement = _one_event_shown(
+        select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None))
+    )
+    if lock:
+        statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
+    event = (await session.scalars(statement)).unique().one_or_none()
     if event is None:
         raise NotFound()
+    if lock:
+        lock_in_session(session, event.id)
     _attach([event], catalogue)
     return event
 
 
 async def load_event(session: AsyncSession, catalogue: Catalogue, event_id: uuid.UUID) -> Event:
     """An event in any state, fully loaded and read afresh from the database (as after taking its lock)."""
-    statement = _with_everything_shown(select(Event).where(Event.id == event_id)).execution_options(
-        populate_existing=True
-    )
+    statement = _one_event_shown(select(Event).where(Event.id == event_id)).execution_options(populate_existing=True)
     event = (await session.scalars(statement)).unique().one_or_none()
     if event is None:
         raise NotFound()

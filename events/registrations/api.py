@@ -95,11 +95,13 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidFields([FieldError("Idempotency-Key", N_("An Idempotency-Key has 1 to 200 characters."))])
-    event = await get_public_event(session, await load_catalogue(session), request.path_params["slug"])
+    sent = from_json(body)
+    # Read under its lock: registering decides on its seats, and reading it twice would cost a round trip.
+    event = await get_public_event(session, await load_catalogue(session), request.path_params["slug"], lock=True)
     outcome = await register(
         session,
         event_id=event.id,
-        sent=from_json(body),
+        sent=sent,
         context=service_context(request),
         idempotency_key=key,
         loaded=event,

@@ -120,10 +120,13 @@ def compose(
     note: str = "",
     quote: str | None = None,
     was_in_calendar: bool = False,
+    sequence_raised: bool = False,
 ) -> Message:
     """A message to the person behind ``registration``; ``view`` is the event in their language.
     ``quote``: the organisers' own words, in whatever language they wrote them, shown as a quotation.
-    ``was_in_calendar``: they had been sent an invitation, which a cancellation must now take back."""
+    ``was_in_calendar``: they had been sent an invitation, which a cancellation must now take back.
+    ``sequence_raised``: the caller has raised ``registration.calendar_sequence`` for this message's invitation
+    already (a new registration writes it in its INSERT); otherwise an invitation raises it here."""
     language = registration.language
     event = view.event
     confirmed = registration.status is RegistrationStatus.CONFIRMED
@@ -159,7 +162,8 @@ def compose(
     calendar, method = None, None
     if (kind in REQUESTS and confirmed) or (kind in CANCELS and was_in_calendar):
         method = "REQUEST" if kind in REQUESTS else "CANCEL"
-        registration.calendar_sequence += 1
+        if not sequence_raised:
+            registration.calendar_sequence += 1
         calendar = invitation(
             entry,
             method=method,

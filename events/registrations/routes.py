@@ -125,14 +125,19 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     verify_csrf(request, form)
     await rate_limit(request)
     catalogue = await load_catalogue(session)
-    event = await get_public_event(session, catalogue, request.path_params["slug"])
+    event = await get_public_event(session, catalogue, request.path_params["slug"], lock=True)
     questions = await questions_of(session, event.id)
     sent = from_form(form, questions)
     values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
     try:
         async with session.begin_nested():  # on failure only this part is undone; the form is shown again
             outcome = await register(
-                session, event_id=event.id, sent=sent, context=service_context(request), loaded=event
+                session,
+                event_id=event.id,
+                sent=sent,
+                context=service_context(request),
+                loaded=event,
+                questions=questions,
             )
     except InvalidInput as error:
         return await _form_page(

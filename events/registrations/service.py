@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
-from events.catalog.queries import Catalogue, load_catalogue, load_event
+from events.catalog.queries import Catalogue, holds_lock, load_catalogue, load_event, lock_in_session
 from events.errors import Moment, NotFound
 from events.feeds.ical import feed_event
 from events.i18n import N_, gettext_for, pick_text
@@ -116,7 +116,9 @@ async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Even
     """
     catalogue = await load_catalogue(session)
     event = loaded if loaded is not None else await load_event(session, catalogue, event_id)
-    await session.refresh(event, LOCKED_COLUMNS, with_for_update=True)
+    if not holds_lock(session, event_id):  # read under the lock already (get_public_event(lock=True)), or not
+        await session.refresh(event, LOCKED_COLUMNS, with_for_update=True)
+        lock_in_session(session, event_id)
     return Locked(event, catalogue)
 
 
@@ -175,10 +177,13 @@ async def register(
     context: Context,
     idempotency_key: str | None = None,
     loaded: Event | None = None,
+    questions: list[Question] | None = None,
 ) -> Outcome:
     """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval.
-    ``loaded``: the event as the caller already loaded it (with its texts), to be locked without reading it again."""
-    questions = await questions_of(session, event_id)
+    ``loaded``: the event as the caller already loaded it (with its texts), to be locked without reading it again,
+    or read under its lock already; ``questions``: its questions, when the caller has them."""
+    if questions is None:
+        questions = await questions_of(session, event_id)
     locked = await lock_event(session, event_id, loaded=loaded)
     event = locked.event
     if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key, context.now)):
@@ -196,9 +201,10 @@ async def register(
         token = await issue_token(session, existing, context)
         await send_mail(session, Kind.MANAGE_LINK, existing, locked, context, token=token)
         return Outcome(existing, token, await waitlist_position(session, existing), locked, already_registered=True)
+    status = _status_for_new(event, checked.seats)
     registration = Registration(
         event_id=event_id,
-        status=_status_for_new(event, checked.seats),
+        status=status,
         name=checked.name,
         email=checked.email,
         email_key=checked.email_key,
@@ -209,7 +215,9 @@ async def register(
         members=checked.members,
         answers=checked.answers,
         # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one.
-        calendar_sequence=max((row.calendar_sequence for row in earlier), default=0),
+        # A confirmation carries the invitation, whose raised sequence the INSERT writes at once.
+        calendar_sequence=max((row.calendar_sequence for row in earlier), default=0)
+        + int(status is RegistrationStatus.CONFIRMED),
         consented_at=context.now,
         created_at=context.now,
         updated_at=context.now,
@@ -234,7 +242,7 @@ async def register(
         RegistrationStatus.WAITLISTED: Kind.WAITLISTED,
         RegistrationStatus.PENDING: Kind.PENDING,
     }[registration.status]
-    await send_mail(session, kind, registration, locked, context, token=token, position=position)
+    await send_mail(session, kind, registration, locked, context, token=token, position=position, sequence_raised=True)
     log.info(
         "Registration %s for event %s is %s with %s places",
         registration.id,
@@ -310,9 +318,9 @@ async def _replay(
 
 
 async def issue_token(session: AsyncSession, registration: Registration, context: Context) -> str:
+    # Written with the transaction's next flush: nothing reads it back before the commit.
     token, hashed = new_token()
     session.add(ManageToken(registration_id=registration.id, token_hash=hashed, created_at=context.now))
-    await session.flush()
     return token
 
 
@@ -354,6 +362,7 @@ async def send_mail(
     position: int | None = None,
     was_in_calendar: bool = False,
     quote: str | None = None,
+    sequence_raised: bool = False,
 ) -> None:
     view = present_event(
         locked.event,
@@ -381,6 +390,7 @@ async def send_mail(
         waitlist_position=position,
         was_in_calendar=was_in_calendar,
         quote=quote,
+        sequence_raised=sequence_raised,
     )
     await queue_message(session, message, now=context.now, domain=context.calendar_domain)
 

@@ -332,3 +332,19 @@ async def test_golden_feed(client, session):
         golden.parent.mkdir(exist_ok=True)
         golden.write_bytes(body)
     assert body == golden.read_bytes()
+
+
+async def test_a_registration_leaves_the_public_feed_as_it_was(client, session):
+    """Seat counts are not in a feed: registering must not change its bytes, or every subscriber downloads it
+    again (LAST-MODIFIED follows what the event says, not how full it is)."""
+    from tests.registrations.helpers import open_event, person
+
+    event = await open_event(session)
+    await session.commit()
+    before = await client.get("/feeds/events.ics")
+    answer = await client.post(f"/api/v1/events/{event.slug}/registrations", json=person(1))
+    assert answer.status_code == 201
+    after = await client.get("/feeds/events.ics")
+    assert after.content == before.content
+    assert after.headers["etag"] == before.headers["etag"]
+    assert (await client.get("/feeds/events.ics", headers={"if-none-match": before.headers["etag"]})).status_code == 304

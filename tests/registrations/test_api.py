@@ -414,3 +414,22 @@ async def test_more_capacity_promotes_the_waiting_list_at_once(client, session):
         await change_capacity(session, event.id, 1, context)
     await change_capacity(session, event.id, None, context)  # no limit: everyone waiting is in
     assert (await client.get(f"/api/v1/registrations/{token_of(answers[2])}")).json()["status"] == "confirmed"
+
+
+async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number_of_statements(
+    client, session, count_statements
+):
+    event = await open_event(session)
+    await session.commit()
+    assert (await post(client, event, person(1))).status_code == 201
+    counter = count_statements()
+    assert (await post(client, event, person(2))).status_code == 201
+    statements = [" ".join(statement.split()) for statement in counter.statements]
+    reads_of_the_event = [statement for statement in statements if " FROM events" in statement]
+    assert len(reads_of_the_event) == 1, reads_of_the_event
+    if session.bind.dialect.name == "postgresql":
+        assert reads_of_the_event[0].endswith("FOR UPDATE OF events")
+    # Cities and categories (cached per process outside tests), the event, its questions, the address's earlier
+    # registrations; the counter, the registration, its confirmation mail and its manage link.
+    work = [statement for statement in statements if "SAVEPOINT" not in statement]
+    assert len(work) == 9, "\n".join(work)
