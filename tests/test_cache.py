@@ -157,6 +157,29 @@ async def test_a_cached_page_still_remembers_the_chosen_language(cached_app):
         assert page.headers["x-cache"] == "hit" and "lang=en" in page.headers["set-cookie"]
 
 
+async def test_hits_without_lang_are_in_the_negotiated_language(cached_app):
+    """API clients and visitors rarely name their language: their hits are answered early too (ServeFromCache),
+    each in the language the full way would have chosen: the cookie, then Accept-Language."""
+    app, client = cached_app
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://t") as visitor:
+        for accept in ("zh-CN,zh;q=0.9", "nl-NL", "en-GB"):
+            await visitor.get("/api/v1/events?limit=5", headers={"Accept-Language": accept})  # fills the cache
+        answers = {}
+        for accept in ("zh-CN,zh;q=0.9", "nl-NL", "en-GB"):
+            answer = await visitor.get("/api/v1/events?limit=5", headers={"Accept-Language": accept})
+            assert answer.headers["x-cache"] == "hit" and "content-security-policy" in answer.headers
+            answers[accept] = answer.json()["items"][0]["language"]
+        assert answers == {"zh-CN,zh;q=0.9": "zh", "nl-NL": "nl", "en-GB": "en"}
+        visitor.cookies.set("lang", "zh")
+        answer = await visitor.get("/api/v1/events?limit=5", headers={"Accept-Language": "nl"})
+        assert answer.headers["x-cache"] == "hit" and answer.json()["items"][0]["language"] == "zh"
+        page = await visitor.get("/", headers={"Accept-Language": "nl"})
+        assert 'lang="zh-Hans"' in page.text and "set-cookie" not in page.headers
+    # An unknown ?lang= still gets its error from the full way.
+    assert (await client.get("/api/v1/events?limit=5&lang=xx")).status_code == 400
+
+
 async def test_errors_are_not_cached(cached_app):
     _, client = cached_app
     for _ in range(2):

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from events.cache import MAX_AGE, AnswerCache, CachedAnswer, DataVersion, strong_etag
 from events.i18n import LANGUAGES
 from events.web.endpoints import Endpoint, now
-from events.web.middleware import cookie_language, remembers_language
+from events.web.middleware import remembers_language, request_language
 
 KEPT_HEADERS = ("content-type", "content-disposition", "vary", "cache-control", "last-modified")
 MIN_GZIP_SIZE = 1024
@@ -193,10 +193,11 @@ def _answer_parts(
 
 
 class ServeFromCache:
-    """Cache hits answered early: a GET whose query names its language (``?lang=``, as every feed address on
-    /calendar does) and whose answer is in the cache for the current data version skips language negotiation,
-    routing and the error boundary. Calendar apps poll feeds all day; this keeps those polls cheap. Anything
-    else, and every miss, takes the normal way through ``cached``."""
+    """Cache hits answered early: a GET whose answer is in the cache for the current data version, in the language
+    the request would be answered in (``request_language``, as the Language middleware decides it), skips
+    routing and the error boundary. Calendar apps poll feeds all day, and API clients poll lists; this keeps
+    those polls cheap. A request that must set the language cookie, or names a language we do not have, and every
+    miss, takes the normal way through ``cached``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -210,12 +211,14 @@ class ServeFromCache:
         ):
             await self.app(scope, receive, send)
             return
-        language = _asked_language(scope["query_string"])
-        if language is not None and remembers_language(scope["path"]) and _cookie(scope) != language:
-            language = None  # the full way sets the language cookie this page must remember
         state = scope["app"].state
+        asked, cookie, language = request_language(scope, state.settings.default_language)
+        # The full way answers an unknown ?lang= with its error, and sets the cookie a page must remember.
+        takes_full_way = asked is not None and (
+            asked not in LANGUAGES or (remembers_language(scope["path"]) and cookie != asked)
+        )
         cache: AnswerCache = state.answer_cache
-        token = state.data_version.token() if language and cache.enabled else None
+        token = state.data_version.token() if not takes_full_way and cache.enabled else None
         entry = (
             cache.get((scope["path"], scope["query_string"], language), token, state.clock())
             if token is not None
@@ -238,19 +241,3 @@ class ServeFromCache:
         scope["route"] = entry.route  # for the request log
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
-
-
-def _cookie(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"cookie" and b"lang=" in value:
-            return cookie_language(value.decode("latin-1"))
-    return None
-
-
-def _asked_language(query: bytes) -> str | None:
-    asked = None
-    if b"lang=" in query:
-        for part in query.split(b"&"):
-            if part.startswith(b"lang="):
-                asked = part[5:].decode("latin-1")
-    return asked if asked in LANGUAGES else None

@@ -244,14 +244,8 @@ class Language:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        query = scope.get("query_string", b"")
-        asked = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang=" in query else None
-        cookie_header = headers.get(b"cookie", b"")
-        cookie = cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
-        fallback = cookie or negotiate(headers.get(b"accept-language", b"").decode("latin-1")) or self.default
-        state = scope.setdefault("state", {})
-        state["language"] = asked if asked in LANGUAGES else fallback
+        asked, cookie, language = request_language(scope, self.default)
+        scope.setdefault("state", {})["language"] = language
         if asked is not None and asked not in LANGUAGES:
             status, error_headers, body = await self.respond(
                 scope,
@@ -275,6 +269,24 @@ class Language:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+def request_language(scope: Scope, default: str) -> tuple[str | None, str | None, str]:
+    """What a request says about its language: the ``?lang=`` value as sent (checked or not), the language its
+    cookie remembers, and the language to answer in: ``?lang=`` when it is ours, then the cookie, then
+    ``Accept-Language``, then the default."""
+    query = scope.get("query_string", b"")
+    asked = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang=" in query else None
+    cookie_header, accept_language = b"", b""
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            cookie_header = value
+        elif name == b"accept-language":
+            accept_language = value
+    cookie = cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
+    if asked in LANGUAGES:
+        return asked, cookie, asked
+    return asked, cookie, cookie or negotiate(accept_language.decode("latin-1")) or default
 
 
 def remembers_language(path: str) -> bool:
