@@ -112,14 +112,17 @@ class EventPage:
     previous_cursor: Cursor | None
 
 
-def _with_everything_shown(statement: Select[Event]) -> Select[Event]:
-    # The venue comes in the same statement and the translations in one more; cities and categories are
-    # already loaded (the Catalogue) and attached without asking the database again.
+def _with_everything_shown(statement: Select[Event], *, single: bool = False) -> Select[Event]:
+    # The venue and the source come joined to each event's row. For a list, translations and changed dates come
+    # in one more statement each (joined, they would multiply its rows); a single event takes its few joined to
+    # its row, in the same statement. Cities and categories are already loaded (the Catalogue) and attached
+    # without asking the database again.
+    collection = joinedload if single else selectinload
     return statement.options(
         joinedload(Event.venue),
         joinedload(Event.source),
-        selectinload(Event.translations),
-        selectinload(Event.changes),
+        collection(Event.translations),
+        collection(Event.changes),
     )
 
 
@@ -128,16 +131,6 @@ def _attach(events: Sequence[Event], catalogue: Catalogue) -> None:
         set_committed_value(event, "category", catalogue.category_by_id[event.category_id])
         set_committed_value(event, "city", catalogue.city_by_id[event.city_id])
         set_committed_value(event, "office", catalogue.city_by_id[event.office_id])
-
-
-def _one_event_shown(statement: Select[Event]) -> Select[Event]:
-    # One event in one statement: its few translations and changed dates come joined to its row.
-    return statement.options(
-        joinedload(Event.venue),
-        joinedload(Event.source),
-        joinedload(Event.translations),
-        joinedload(Event.changes),
-    )
 
 
 def lock_in_session(session: AsyncSession, event_id: uuid.UUID) -> None:
@@ -165,8 +158,9 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
     OF its row; SQLite's write transaction holds the database's one write lock already), for registering.
     """
     # Not a draft: a plain comparison, which SQLAlchemy compiles once, where an IN list is expanded every time.
-    statement = _one_event_shown(
-        select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None))
+    statement = _with_everything_shown(
+        select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)),
+        single=True,
     )
     if lock:
         statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
@@ -181,7 +175,8 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
 
 async def load_event(session: AsyncSession, catalogue: Catalogue, event_id: uuid.UUID) -> Event:
     """An event in any state, fully loaded and read afresh from the database (as after taking its lock)."""
-    statement = _one_event_shown(select(Event).where(Event.id == event_id)).execution_options(populate_existing=True)
+    statement = _with_everything_shown(select(Event).where(Event.id == event_id), single=True)
+    statement = statement.execution_options(populate_existing=True)
     event = (await session.scalars(statement)).unique().one_or_none()
     if event is None:
         raise NotFound()

@@ -14,7 +14,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = {"nl": "nl", "en": "en", "zh": "zh-Hans"}
 
 
-async def serious_accessibility_violations(page) -> list[str]:
+async def accessibility_violations(
+    page, impacts: tuple[str, ...] = ("minor", "moderate", "serious", "critical")
+) -> list[str]:
+    """The WCAG 2.1 A and AA violations axe-core finds on the whole page, of the given impacts."""
     # evaluate() runs outside the page's Content-Security-Policy, which (rightly) forbids injected scripts.
     await page.evaluate(AXE_SOURCE)
     result = await page.evaluate(
@@ -22,10 +25,14 @@ async def serious_accessibility_violations(page) -> list[str]:
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+        + ", ".join(str(node["target"][0]) for node in violation["nodes"][:4])
         for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
+        if violation["impact"] in impacts
     ]
+
+
+async def serious_accessibility_violations(page) -> list[str]:
+    return await accessibility_violations(page, ("serious", "critical"))
 
 
 async def html_lang(page) -> str | None:

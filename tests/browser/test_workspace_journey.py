@@ -33,7 +33,7 @@ from events.feeds.sources import add_source
 from events.i18n import LANGUAGES, gettext_for, ngettext_for
 from events.registrations.check_in_codes import check_in_code
 from events.registrations.models import Registration, RegistrationStatus
-from tests.browser.test_public_pages import AXE_SOURCE, WCAG_TAGS
+from tests.browser.test_public_pages import accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def feed_events(ics: str, uid: str) -> list[icalendar.Event]:
 async def checked_page(page, language: str, problems: list[str]) -> None:
     """An organiser page as it must always be: in its language, clean for axe-core, nothing refused by the CSP."""
     assert await page.locator("html").get_attribute("lang") == HTML_LANG[language], page.url
-    assert await axe_violations(page) == [], page.url
+    assert await accessibility_violations(page) == [], page.url
     width = page.viewport_size["width"]
     assert await page.evaluate("document.scrollingElement.scrollWidth") <= width, page.url
     assert [problem for problem in problems if "Content Security Policy" in problem] == [], page.url
@@ -442,19 +442,6 @@ async def tabs(browser, live_server, pages_to_check) -> AsyncIterator[dict[tuple
     await signed_out.close()
 
 
-async def axe_violations(page) -> list[str]:
-    """Every WCAG 2.1 A and AA violation axe-core finds on the whole page, whatever its impact."""
-    await page.evaluate(AXE_SOURCE)  # evaluate() runs outside the page's CSP, which forbids injected scripts
-    result = await page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(str(node["target"][0]) for node in violation["nodes"][:4])
-        for violation in result["violations"]
-    ]
-
-
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("language", ["nl", "zh"])
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -468,7 +455,7 @@ async def test_every_organiser_page_passes_axe_and_fits_a_phone(
     assert answer is not None and answer.status == 200, (path, answer and answer.status)
     assert page.url.split("?")[0] == f"{live_server.url}{path.split('?')[0]}"  # signed in: no detour to /login
     assert await page.locator("html").get_attribute("lang") == HTML_LANG[language]
-    assert await axe_violations(page) == []
+    assert await accessibility_violations(page) == []
     if width == "phone":
         wide = await page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
