@@ -225,6 +225,23 @@ def _text(component: Any, name: str) -> tuple[str, str | None]:
     return str(value).strip(), (language or "").split("-")[0].lower() or None
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a source answered: its calendar (None when unchanged since the last sync), or why it failed."""
+
+    body: bytes | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    error: SourceError | None = None
+
+
+async def fetch_answer(client: httpx.AsyncClient, source: FeedSource, policy: FetchPolicy) -> Fetched:
+    try:
+        body, headers = await fetch(client, source, policy)
+    except SourceError as error:
+        return Fetched(error=error)
+    return Fetched(body, headers)
+
+
 async def sync_source(
     session: AsyncSession,
     source: FeedSource,
@@ -233,11 +250,19 @@ async def sync_source(
     policy: FetchPolicy,
     own_domain: str,
     now: dt.datetime,
+    fetched: Fetched | None = None,
 ) -> SyncResult:
-    """Import one source in the caller's transaction; a failing source changes nothing but its error fields."""
+    """Import one source in the caller's transaction; a failing source changes nothing but its error fields.
+
+    ``fetched``: the source's answer, fetched before the transaction began (as ``sync_all`` does); without it, the
+    source is fetched here, inside the transaction."""
     result = SyncResult(source.id, "unchanged")
     try:
-        body, headers = await fetch(client, source, policy)
+        if fetched is None:
+            fetched = await fetch_answer(client, source, policy)
+        if fetched.error is not None:
+            raise fetched.error
+        body, headers = fetched.body, fetched.headers
         if body is not None:
             imported = parse(body, own_domain=own_domain)
             async with session.begin_nested():  # all of the import, or none of it
@@ -435,16 +460,24 @@ async def sync_all(
     now: Callable[[], dt.datetime],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[SyncResult]:
-    """Sync each source in a transaction of its own; one failing source does not stop the others."""
+    """Sync each source in a transaction of its own; one failing source does not stop the others.
+
+    Each source is fetched between two short transactions, never inside one: on SQLite a write transaction holds
+    the database's one write lock, and registrations must not wait for it while another server takes its time."""
     results = []
     async with httpx.AsyncClient(headers={"User-Agent": "Stedenband feed importer"}) as client:
         for done, source_id in enumerate(sources, start=1):
             async with session_factory() as session:
-                source = await session.get(FeedSource, source_id)
-                if source is not None:
-                    results.append(
-                        await sync_source(session, source, client, policy=policy, own_domain=own_domain, now=now())
-                    )
+                asked = await session.get(FeedSource, source_id)  # its address, ETag and Last-Modified
+            if asked is not None:
+                fetched = await fetch_answer(client, asked, policy)
+                async with session_factory() as session:
+                    source = await session.get(FeedSource, source_id)
+                    if source is not None:
+                        result = await sync_source(
+                            session, source, client, policy=policy, own_domain=own_domain, now=now(), fetched=fetched
+                        )
+                        results.append(result)
             if progress:
                 progress(done, len(sources))
     return results

@@ -5,13 +5,14 @@ import asyncio
 import datetime as dt
 import subprocess
 import sys
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from events.catalog.models import Event, EventStatus
-from events.database import create_engine, make_sessionmaker, transaction, utcnow
+from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
 from events.feeds.models import FeedSource
 from events.feeds.sources import add_source
 from events.feeds.sync import FetchPolicy, SourceError, check_host, sync_source
@@ -152,6 +153,45 @@ SUMMARY:Market\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+
+
+async def test_sources_are_fetched_outside_any_transaction(migrated_database, monkeypatch):
+    """On SQLite a write transaction holds the database's one write lock: registrations must not wait for it while
+    a partner's server takes its time (up to the fetch timeout). The periodic and command-line sync fetch first."""
+    import events.feeds.sync as sync_module
+
+    engine = create_engine(migrated_database)
+    sessions = make_sessionmaker(write_engine(engine))
+    async with transaction(sessions) as session:
+        source_id = (await make_source(session)).id
+    open_transactions = 0
+
+    @asynccontextmanager
+    async def counted_transaction():
+        nonlocal open_transactions
+        async with transaction(sessions) as session:
+            open_transactions += 1
+            try:
+                yield session
+            finally:
+                open_transactions -= 1
+
+    seen = []
+
+    async def answering(client, source, policy):
+        seen.append(open_transactions)
+        return CALENDAR.encode(), httpx.Headers({"etag": '"v1"'})
+
+    monkeypatch.setattr(sync_module, "fetch", answering)
+    [result] = await sync_module.sync_all(
+        counted_transaction, [source_id], policy=POLICY, own_domain="stedenband.test", now=lambda: NOW
+    )
+    assert seen == [0]
+    assert (result.outcome, result.created) == ("imported", 2)
+    async with transaction(sessions) as session:
+        assert set(await imported(session)) == {"expo-1@museum.example", "course@museum.example"}
+        assert (await session.get(FeedSource, source_id)).etag == '"v1"'
+    await engine.dispose()
 
 
 async def test_an_imported_until_of_the_wrong_value_type_is_stored_as_rfc_5545_requires(session):
