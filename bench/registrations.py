@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.pages import free_port  # noqa: E402
 from events import migrate  # noqa: E402
 from events.catalog.models import Category, City, Event, EventStatus  # noqa: E402
 from events.catalog.service import EventText, create_event  # noqa: E402
@@ -146,12 +146,6 @@ class DatabaseResult:
 
 class BenchError(Exception):
     """Something that makes the measurement meaningless; the message says what."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- databases ---------------------------------------------------------------------------------------------------

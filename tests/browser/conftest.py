@@ -9,7 +9,6 @@ They skip only when no Chromium is installed (and say so); CI installs it with a
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from events.database import create_engine, make_sessionmaker, transaction, utcno
 from events.demo.loader import load_demo
 from events.settings import Settings
 from tests.databases import drop_database, fresh_database
+from tests.servers import free_port
 from tests.smtp import Inbox, SMTPServer
 
 CHROMIUM = Path(os.environ.get("EVENTS_CHROMIUM", "/usr/bin/chromium"))
@@ -64,12 +64,6 @@ async def _prepare(url: str) -> None:
     await engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -83,7 +77,7 @@ class LiveServer:
 async def live_server() -> AsyncIterator[LiveServer]:
     database_url = await fresh_database("browser")
     await _prepare(database_url)
-    port = _free_port()
+    port = free_port()
     with SMTPServer() as smtp:
         settings = Settings(
             database_url=database_url,

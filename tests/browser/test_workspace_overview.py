@@ -25,10 +25,11 @@ async def admin(live_server) -> str:
     return EMAIL
 
 
-async def signed_in(open_page, path: str, **options):
+async def signed_in(open_page, path: str, email: str = EMAIL, **options):
+    """A page opened at the sign-in form that leads to ``path``, signed in there as ``email``."""
     watched = await open_page(f"/login?next={path}", **options)
     page = watched.page
-    await page.fill("#email", EMAIL)
+    await page.fill("#email", email)
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit] >> text=Sign in")
     await page.wait_for_load_state()

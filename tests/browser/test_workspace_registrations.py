@@ -13,7 +13,7 @@ from events.database import create_engine, make_sessionmaker, transaction, utcno
 from events.registrations.forms import from_json
 from events.registrations.models import Question
 from events.registrations.service import Context, register
-from tests.browser.test_workspace_overview import PHONE
+from tests.browser.test_workspace_overview import PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,18 +52,8 @@ async def door(live_server) -> dict[str, str]:
     return {"desk": f"/organiser/events/{slug}/check-in"}
 
 
-async def signed_in(open_page, path: str, **options):
-    watched = await open_page(f"/login?next={path}", **options)
-    page = watched.page
-    await page.fill("#email", EMAIL)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit] >> text=Sign in")
-    await page.wait_for_load_state()
-    return watched
-
-
 async def test_a_participant_is_found_and_checked_in_by_keyboard_without_javascript(open_page, door):
-    watched = await signed_in(open_page, f"{door['desk']}?lang=en", viewport=PHONE, javascript=False)
+    watched = await signed_in(open_page, f"{door['desk']}?lang=en", EMAIL, viewport=PHONE, javascript=False)
     page = watched.page
     await page.fill("#q", "joëlle")
     async with page.expect_navigation():
