@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -113,21 +114,38 @@ async def event_cancel_form(request: Request, session: AsyncSession, me: Princip
     return await _confirm_page(request, session, me, "workspace/event_cancel.html", event)
 
 
-@workspace(write=True)
-async def event_cancel(request: Request, session: AsyncSession, me: Principal) -> Response:
+async def _confirmed(
+    request: Request,
+    session: AsyncSession,
+    me: Principal,
+    template: str,
+    act: Callable[[uuid.UUID, dict[str, Any]], Awaitable[object]],
+) -> tuple[Response | None, Event]:
+    """Run what a confirmation page (cancel, delete) asks for on its event. Bad input undoes only that and shows
+    the page again with the errors at their fields (the first item); otherwise the first item is None."""
     form = await request.form()
     verify_csrf(request, form)
     event_id, event = await _event(session, me, request)
     values = form_values(form)
     try:
         async with session.begin_nested():
-            await actions.cancel(session, event_id, reasons=_reasons(values), editor=editor_of(request, me))
+            await act(event_id, values)
     except InvalidInput as error:
         event = await load_event(session, await load_catalogue(session), event_id)
         errors = field_errors(request, error)
-        template = "workspace/event_cancel.html"
-        return await _confirm_page(request, session, me, template, event, values=values, errors=errors, status_code=422)
-    return done(_edit_url(event.slug), "event_cancelled")
+        return await _confirm_page(
+            request, session, me, template, event, values=values, errors=errors, status_code=422
+        ), event
+    return None, event
+
+
+@workspace(write=True)
+async def event_cancel(request: Request, session: AsyncSession, me: Principal) -> Response:
+    async def cancel(event_id: uuid.UUID, values: dict[str, Any]) -> None:
+        await actions.cancel(session, event_id, reasons=_reasons(values), editor=editor_of(request, me))
+
+    refused, event = await _confirmed(request, session, me, "workspace/event_cancel.html", cancel)
+    return refused or done(_edit_url(event.slug), "event_cancelled")
 
 
 @workspace()
@@ -138,21 +156,13 @@ async def event_delete_form(request: Request, session: AsyncSession, me: Princip
 
 @workspace(write=True)
 async def event_delete(request: Request, session: AsyncSession, me: Principal) -> Response:
-    form = await request.form()
-    verify_csrf(request, form)
-    event_id, _ = await _event(session, me, request)
-    values = form_values(form)
-    try:
-        async with session.begin_nested():
-            if values.get("confirm") != "yes":
-                raise InvalidFields([FieldError("confirm", N_("Tick the box to confirm that the event goes."))])
-            await actions.delete(session, event_id, reasons=_reasons(values), editor=editor_of(request, me))
-    except InvalidInput as error:
-        event = await load_event(session, await load_catalogue(session), event_id)
-        errors = field_errors(request, error)
-        template = "workspace/event_delete.html"
-        return await _confirm_page(request, session, me, template, event, values=values, errors=errors, status_code=422)
-    return done("/organiser/events", "event_deleted")
+    async def delete(event_id: uuid.UUID, values: dict[str, Any]) -> None:
+        if values.get("confirm") != "yes":
+            raise InvalidFields([FieldError("confirm", N_("Tick the box to confirm that the event goes."))])
+        await actions.delete(session, event_id, reasons=_reasons(values), editor=editor_of(request, me))
+
+    refused, _ = await _confirmed(request, session, me, "workspace/event_delete.html", delete)
+    return refused or done("/organiser/events", "event_deleted")
 
 
 # --- Single dates of a series ----------------------------------------------------------------------------------
