@@ -257,7 +257,7 @@ async def load_for_naive(sessionmaker: async_sessionmaker[AsyncSession]) -> tupl
     """The feed's events, fully loaded through the ORM with the platform's own queries, in feed order."""
     async with transaction(sessionmaker) as session:
         catalogue = await load_catalogue(session)
-        rows = await feed_rows(session, catalogue, FeedFilters(), now=utcnow())
+        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow())).listed
         ids = [uuid.UUID(str(row[0])) for row in rows]
         found: dict[uuid.UUID, Event] = {}
         for start in range(0, len(ids), LOAD_BATCH):
@@ -415,7 +415,7 @@ async def measure_parts(
         catalogue = await load_catalogue(session)
         results.note("load_catalogue (2 queries)", started)
         started = time.perf_counter()
-        rows = await feed_rows(session, catalogue, FeedFilters(), now=utcnow())
+        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow())).listed
         results.note(f"feed_rows: ids and versions of {len(rows)} events", started)
         started = time.perf_counter()
         feed = await build_feed(

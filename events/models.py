@@ -13,7 +13,7 @@ from events.catalog.models import (
     Venue,
 )
 from events.database import Base
-from events.feeds.models import FeedSource
+from events.feeds.models import FeedDeparture, FeedSource
 from events.mail.models import OutboxMessage, WorkerLease
 from events.registrations.models import CalendarToken, IdempotencyKey, ManageToken, Question, Registration
 
@@ -29,6 +29,7 @@ __all__ = [
     "EventCoOrganiser",
     "EventStatus",
     "EventTranslation",
+    "FeedDeparture",
     "FeedSource",
     "OccurrenceChange",
     "IdempotencyKey",

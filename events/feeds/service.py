@@ -2,8 +2,10 @@
 
 A feed lists every public event that has not ended more than KEEP_ENDED ago, including cancelled ones and the
 tombstones of unpublished or deleted ones (as CANCELLED), so subscribed calendars remove them instead of keeping
-a ghost. Building a feed reads only the ids and versions of its events; the text of an event is made once per
-version, language and catalogue, so after one event changes the feed is whole again after one event's work.
+a ghost. For the same reason a feed filtered by city or category keeps, cancelled, the events that moved to
+another city or category (feeds.departures). Building a feed reads only the ids and versions of its events; the
+text of an event is made once per version, language and catalogue, so after one event changes the feed is whole
+again after one event's work.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, String, and_, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, and_, not_, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.models import Event
 from events.catalog.queries import Catalogue, load_events
 from events.feeds.ical import CalendarHeader, calendar_frame, feed_event, vevents
+from events.feeds.models import FeedDeparture
 from events.i18n import N_, gettext_for, pick_text
 
 KEEP_ENDED = dt.timedelta(days=60)
@@ -155,9 +158,12 @@ def in_feeds(now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
-async def feed_rows(
-    session: AsyncSession, catalogue: Catalogue, filters: FeedFilters, *, now: dt.datetime
-) -> list[FeedRow]:
+class FeedRows(NamedTuple):
+    listed: list[FeedRow]  # the events the feed's filters match, by start
+    departed: list[FeedRow]  # events that left the filtered feed (another city or category): tombstones
+
+
+async def feed_rows(session: AsyncSession, catalogue: Catalogue, filters: FeedFilters, *, now: dt.datetime) -> FeedRows:
     # Raw values (type_coerce): turning 10,000 ids into UUIDs and timestamps into datetimes costs more than the
     # query itself, and the rows only serve as cache keys.
     statement = select(
@@ -167,16 +173,21 @@ async def feed_rows(
         Event.timezone,
         Event.all_day,
     ).where(in_feeds(now))
-    if filters.categories:
-        statement = statement.where(
-            Event.category_id.in_([catalogue.category_by_slug[slug].id for slug in filters.categories])
-        )
-    if filters.cities:
-        statement = statement.where(Event.city_id.in_([catalogue.city_by_slug[slug].id for slug in filters.cities]))
+    categories = [catalogue.category_by_slug[slug].id for slug in filters.categories]
+    cities = [catalogue.city_by_slug[slug].id for slug in filters.cities]
+    matches = [Event.category_id.in_(categories)] if categories else []
+    matches += [Event.city_id.in_(cities)] if cities else []
     # Through the connection: the ORM's result machinery would cost more than these plain rows.
     connection = await session.connection()
-    rows = (await connection.execute(statement.order_by(Event.starts_at, Event.id))).all()
-    return rows  # type: ignore[return-value]  # the same fields, in FeedRow's order
+    listed = (await connection.execute(statement.where(*matches).order_by(Event.starts_at, Event.id))).all()
+    if not matches:
+        return FeedRows(listed, [])  # type: ignore[arg-type]  # the same fields, in FeedRow's order
+    left = [FeedDeparture.event_id == Event.id]
+    left += [FeedDeparture.category_id.in_(categories)] if categories else []
+    left += [FeedDeparture.city_id.in_(cities)] if cities else []
+    departed = statement.where(select(FeedDeparture.event_id).where(*left).exists(), not_(and_(*matches)))
+    gone = (await connection.execute(departed.order_by(Event.starts_at, Event.id))).all()
+    return FeedRows(listed, gone)  # type: ignore[arg-type]
 
 
 def _as_moment(raw: object) -> dt.datetime:
@@ -230,34 +241,37 @@ async def build_feed(
     fragments: FragmentCache,
     chunks: ChunkCache | None = None,
 ) -> BuiltFeed:
-    """The feed, made from the VEVENT of each event kept per version: after one event changes, one is built."""
-    rows = await feed_rows(session, catalogue, filters, now=now)
+    """The feed, made from the VEVENT of each event kept per version: after one event changes, one is built.
+    Events that left a filtered feed for another city or category follow the events it lists, cancelled."""
+    listed, departed = await feed_rows(session, catalogue, filters, now=now)
     space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
-    found: list[Fragment | None] = [fragments.get(space, row) for row in rows]
-    missing = {_hex(row[0]): row for row, fragment in zip(rows, found, strict=True) if fragment is None}
+    rows = [(space, row) for row in listed] + [(f"{space}|departed", row) for row in departed]
+    found: list[Fragment | None] = [fragments.get(*entry) for entry in rows]
+    missing = {_hex(row[0]): (key, row) for (key, row), fragment in zip(rows, found, strict=True) if not fragment}
     # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
     built: dict[str, Fragment] = {}
     wanted = list(missing)
     for start in range(0, len(wanted), LOAD_BATCH):
         ids = [uuid.UUID(hex=hex_id) for hex_id in wanted[start : start + LOAD_BATCH]]
         for event in await load_events(session, catalogue, ids):
+            key, row = missing[event.id.hex]
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
-            text = vevents(entry).encode()
-            built[event.id.hex] = fragments.put(space, missing[event.id.hex], text)
+            text = vevents(entry, status=None if key == space else "CANCELLED").encode()
+            built[event.id.hex] = fragments.put(key, row, text)
     texts: list[Fragment] = []
-    for row, fragment in zip(rows, found, strict=True):
+    for (_, row), fragment in zip(rows, found, strict=True):
         if fragment is None:
             fragment = built.get(_hex(row[0]))
             if fragment is None:
                 continue  # gone between the two reads
         texts.append(fragment)
-    head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(rows))
+    head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed + departed))
     body = b"".join([head, *(text for text, _ in texts), tail])
     digest = hashlib.blake2b(head, digest_size=16)
     for _, fragment_digest in texts:
         digest.update(fragment_digest)
     digest.update(tail)
-    last_modified = max((row[1] for row in rows), default=None)  # type: ignore[type-var]
+    last_modified = max((row[1] for _, row in rows), default=None)  # type: ignore[type-var]
     return BuiltFeed(
         body=body,
         etag=f'"{digest.hexdigest()}"',

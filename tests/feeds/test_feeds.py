@@ -21,6 +21,7 @@ from events.catalog.service import (
 )
 from tests.conftest import NOW
 from tests.factories import build_world, make_event
+from tests.workspace.event_helpers import admin, token_of, weert_event
 
 GOLDEN = Path(__file__).parent / "golden"
 MARCH_14 = dt.datetime(2026, 3, 14, 13, tzinfo=dt.UTC)
@@ -348,3 +349,44 @@ async def test_a_registration_leaves_the_public_feed_as_it_was(client, session):
     assert after.content == before.content
     assert after.headers["etag"] == before.headers["etag"]
     assert (await client.get("/feeds/events.ics", headers={"if-none-match": before.headers["etag"]})).status_code == 304
+
+
+async def test_an_event_that_moves_to_another_city_or_category_stays_cancelled_in_the_feeds_it_left(
+    client, session, app
+):
+    headers = await token_of(session, await admin(session))
+    event = await weert_event(session, category="culture", starts_at=MARCH_14)
+    uid, url = f"{event.id}@stedenband.test", f"/api/v1/events/{event.slug}"
+
+    async def seen(path):
+        """The event in a feed, as (STATUS, SEQUENCE), or None."""
+        found = by_uid((await client.get(path)).content).get(uid)
+        return (str(found["status"]), int(found["sequence"])) if found is not None else None
+
+    async def move(**change):
+        response = await client.patch(url, json=change, headers=headers)
+        assert response.status_code == 200, response.text
+
+    assert await seen("/feeds/cities/weert.ics") == ("CONFIRMED", 0)
+    await move(city="yuhang")
+    assert await seen("/feeds/cities/weert.ics") == ("CANCELLED", 1)  # its subscribers drop it
+    assert await seen("/feeds/events.ics?city=weert&category=culture") == ("CANCELLED", 1)
+    assert await seen("/feeds/cities/yuhang.ics") == ("CONFIRMED", 1)
+    assert await seen("/feeds/categories/culture.ics") == ("CONFIRMED", 1)
+    assert await seen("/feeds/events.ics") == ("CONFIRMED", 1)
+    await move(category="sport")
+    assert await seen("/feeds/categories/culture.ics") == ("CANCELLED", 2)
+    assert await seen("/feeds/cities/weert.ics") == ("CANCELLED", 2)
+    assert await seen("/feeds/events.ics?city=yuhang&category=sport") == ("CONFIRMED", 2)
+    assert await seen("/feeds/events.ics?city=weert&category=sport") is None  # no feed of it ever showed it
+    await move(city="weert")  # back in Weert's feed, and gone from Yuhang's
+    assert await seen("/feeds/cities/weert.ics") == ("CONFIRMED", 3)
+    assert await seen("/feeds/cities/yuhang.ics") == ("CANCELLED", 3)
+    assert await seen("/feeds/events.ics?city=weert&category=culture") == ("CANCELLED", 3)
+    [only] = [item for item in vevents((await client.get("/feeds/cities/weert.ics")).content) if item["uid"] == uid]
+    assert str(only["status"]) == "CONFIRMED"  # listed once, never beside its own tombstone
+    # Like every tombstone, kept for 60 days after the event's end.
+    app.state.clock = lambda: event.ends_at + dt.timedelta(days=59)
+    assert await seen("/feeds/cities/yuhang.ics") == ("CANCELLED", 3)
+    app.state.clock = lambda: event.ends_at + dt.timedelta(days=61)
+    assert await seen("/feeds/cities/yuhang.ics") is None

@@ -34,6 +34,7 @@ from events.catalog.queries import load_catalogue, load_event
 from events.catalog.recurrence import MAX_OCCURRENCES, iter_occurrences
 from events.catalog.service import EventText, _changed, create_event, reschedule_event
 from events.errors import FieldError, Forbidden, InvalidFields, NotFound
+from events.feeds.departures import note_departure
 from events.i18n import N_
 from events.registrations.models import ACTIVE_STATUSES, Question, Registration
 from events.registrations.notices import notify_event_changed
@@ -200,7 +201,9 @@ async def update_from_input(
     if moves and notify is None and (count := await active_registrations(session, event.id)):
         message = N_("The time or place changes and %(count)s people are registered: choose whether to tell them.")
         raise InvalidFields([FieldError("notify", message, {"count": count})])
+    city_id, category_id = event.city_id, event.category_id
     rescheduled = await _apply(session, locked, checked, questions, co_organisers, editor)
+    await note_departure(session, event, city_id=city_id, category_id=category_id, now=editor.now)
     _, _, after = await current_state(session, locked)
     if after == before:
         return event  # nothing changed: no new version, nothing in the log
