@@ -10,8 +10,9 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
@@ -151,20 +152,33 @@ def holds_lock(session: AsyncSession, event_id: uuid.UUID) -> bool:
     return event_id in session.info.get("locked_events", ())
 
 
+# Built once (on first use, when every mapper is known) and run with parameters: putting a statement and its
+# loader options together costs more than running it, and these run on every registration and event page.
+@cache
+def _public_event_statement(*, lock: bool) -> Select[Event]:
+    # Not a draft: a plain comparison, which SQLAlchemy compiles once, where an IN list is expanded every time.
+    statement = _with_everything_shown(
+        select(Event).where(
+            Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)
+        ),
+        single=True,
+    )
+    return statement.with_for_update(of=Event).execution_options(populate_existing=True) if lock else statement
+
+
+@cache
+def _event_statement() -> Select[Event]:
+    statement = _with_everything_shown(select(Event).where(Event.id == bindparam("event_id")), single=True)
+    return statement.execution_options(populate_existing=True)
+
+
 async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str, *, lock: bool = False) -> Event:
     """A published or cancelled event by its slug; drafts and unknown slugs are simply not found.
 
     ``lock``: the same statement takes the event's lock for the rest of the transaction (PostgreSQL: FOR UPDATE
     OF its row; SQLite's write transaction holds the database's one write lock already), for registering.
     """
-    # Not a draft: a plain comparison, which SQLAlchemy compiles once, where an IN list is expanded every time.
-    statement = _with_everything_shown(
-        select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)),
-        single=True,
-    )
-    if lock:
-        statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
-    event = (await session.scalars(statement)).unique().one_or_none()
+    event = (await session.scalars(_public_event_statement(lock=lock), {"slug": slug})).unique().one_or_none()
     if event is None:
         raise NotFound()
     if lock:
@@ -175,9 +189,7 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
 
 async def load_event(session: AsyncSession, catalogue: Catalogue, event_id: uuid.UUID) -> Event:
     """An event in any state, fully loaded and read afresh from the database (as after taking its lock)."""
-    statement = _with_everything_shown(select(Event).where(Event.id == event_id), single=True)
-    statement = statement.execution_options(populate_existing=True)
-    event = (await session.scalars(statement)).unique().one_or_none()
+    event = (await session.scalars(_event_statement(), {"event_id": event_id})).unique().one_or_none()
     if event is None:
         raise NotFound()
     _attach([event], catalogue)

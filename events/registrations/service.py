@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
@@ -164,9 +164,15 @@ async def questions_by_event(session: AsyncSession, event_ids: list[uuid.UUID]) 
     return found
 
 
+# Built once, run with parameters: on every registration, composing them would cost more than running them.
+_QUESTIONS = select(Question).where(Question.event_id == bindparam("event_id")).order_by(Question.position, Question.id)
+_SAME_PERSON = select(Registration).where(
+    Registration.event_id == bindparam("event_id"), Registration.email_key == bindparam("email_key")
+)
+
+
 async def questions_of(session: AsyncSession, event_id: uuid.UUID) -> list[Question]:
-    statement = select(Question).where(Question.event_id == event_id).order_by(Question.position, Question.id)
-    return list((await session.scalars(statement)).all())
+    return list((await session.scalars(_QUESTIONS, {"event_id": event_id})).all())
 
 
 async def register(
@@ -190,11 +196,7 @@ async def register(
         return replay
     _ensure_open(event, context.now)
     checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
-    earlier = (
-        await session.scalars(
-            select(Registration).where(Registration.event_id == event_id, Registration.email_key == checked.email_key)
-        )
-    ).all()
+    earlier = (await session.scalars(_SAME_PERSON, {"event_id": event_id, "email_key": checked.email_key})).all()
     existing = next((row for row in earlier if row.status in ACTIVE_STATUSES), None)
     if existing is not None:
         # Registering again is how people find a lost link: send it again, to that address only.
