@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -154,8 +155,21 @@ def _share_image(image_path: str | None, base_url: str) -> str | None:
     return base_url + png if png.startswith("/static/") and static_file.is_file() else None
 
 
+class OnClocks(Protocol):
+    """What describing an occurrence reads of an event: an Event, or a feed's row of one (feeds.loading)."""
+
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def city(self) -> City: ...
+    @property
+    def city_id(self) -> int: ...
+
+
 def describe_occurrence(
-    event: Event, occurrence: Occurrence, catalogue: Catalogue, language: str, *, with_year: bool = False
+    event: OnClocks, occurrence: Occurrence, catalogue: Catalogue, language: str, *, with_year: bool = False
 ) -> tuple[list[LocalTime], str]:
     """An occurrence on every twin city's clock, host city first, and as one line of text."""
     if event.all_day:

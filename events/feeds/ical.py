@@ -8,19 +8,24 @@ catalogue, never on the moment they are written, so the same data always gives t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from events.catalog.models import Event, EventStatus
-from events.catalog.presenters import describe_occurrence
+from events.catalog.models import Category, City, EventStatus, Venue
+from events.catalog.presenters import OnClocks, describe_occurrence
 from events.catalog.queries import Catalogue
 from events.catalog.recurrence import Occurrence, RecurrenceError, normalise_rule, occurrence_at
 from events.feeds import writer
 from events.feeds.series import Plan, plan
 from events.feeds.timezones import vtimezone
 from events.i18n import N_, gettext_for, pick, pick_text
+
+if TYPE_CHECKING:
+    from events.feeds.models import FeedSource
 
 PRODUCT_ID = "-//Stedenband//Weert-Yuhang exchange programme//EN"
 
@@ -59,19 +64,88 @@ class FeedEvent:
     change_descriptions: tuple[tuple[dt.datetime, str], ...] = ()
 
 
-def event_uid(event: Event, calendar_domain: str) -> str:
+class Texts(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+class ChangedDate(Protocol):
+    @property
+    def original_start(self) -> dt.datetime: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def starts_at(self) -> dt.datetime | None: ...
+    @property
+    def ends_at(self) -> dt.datetime | None: ...
+
+
+class CalendarSubject(OnClocks, Protocol):
+    """What a calendar reads of an event: an Event, or the plain row a whole feed reads (feeds.loading)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def status(self) -> EventStatus: ...
+    @property
+    def deleted_at(self) -> dt.datetime | None: ...
+    @property
+    def external_uid(self) -> str | None: ...
+    @property
+    def cancellation_reasons(self) -> Mapping[str, str]: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def online_url(self) -> str | None: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def updated_at(self) -> dt.datetime: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def exdates(self) -> Sequence[str]: ...
+    @property
+    def translations(self) -> Mapping[str, Texts]: ...
+    @property
+    def changes(self) -> Sequence[ChangedDate]: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def office(self) -> City: ...
+    @property
+    def venue(self) -> Venue | None: ...
+    @property
+    def source(self) -> FeedSource | None: ...
+
+
+def event_uid(event: CalendarSubject, calendar_domain: str) -> str:
     """Never from a slug or title: an imported event keeps its source's UID, ours are UUID@calendar-domain."""
     return event.external_uid or f"{event.id}@{calendar_domain}"
 
 
-def calendar_status(event: Event) -> str:
+def calendar_status(event: CalendarSubject) -> str:
     """A cancelled, unpublished or deleted event stays in calendars as CANCELLED, so clients drop their copy."""
     if event.status is EventStatus.PUBLISHED and event.deleted_at is None:
         return "CONFIRMED"
     return "CANCELLED"
 
 
-def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: str, calendar_domain: str) -> FeedEvent:
+def feed_event(
+    event: CalendarSubject, catalogue: Catalogue, language: str, *, base_url: str, calendar_domain: str
+) -> FeedEvent:
     """The event for a calendar in ``language``: its text, where, when in both cities, status and sequence."""
     chosen = pick(event.translations, language)
     served, texts = chosen if chosen else (language, None)
@@ -135,7 +209,7 @@ def feed_event(event: Event, catalogue: Catalogue, language: str, *, base_url: s
     )
 
 
-def _changes(event: Event) -> tuple[tuple[dt.datetime, Occurrence | None], ...]:
+def _changes(event: CalendarSubject) -> tuple[tuple[dt.datetime, Occurrence | None], ...]:
     return tuple(
         (
             change.original_start,

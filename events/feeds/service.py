@@ -23,8 +23,9 @@ from sqlalchemy import ColumnElement, String, and_, not_, or_, select, type_coer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.models import Event
-from events.catalog.queries import Catalogue, load_events
+from events.catalog.queries import Catalogue
 from events.feeds.ical import CalendarHeader, calendar_frame, feed_event, vevents
+from events.feeds.loading import load_calendar_events
 from events.feeds.models import FeedDeparture
 from events.i18n import N_, gettext_for, pick_text
 
@@ -247,21 +248,22 @@ async def build_feed(
     space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
     rows = [(space, row) for row in listed] + [(f"{space}|departed", row) for row in departed]
     found: list[Fragment | None] = [fragments.get(*entry) for entry in rows]
-    missing = {_hex(row[0]): (key, row) for (key, row), fragment in zip(rows, found, strict=True) if not fragment}
+    missing = {row[0]: (key, row) for (key, row), fragment in zip(rows, found, strict=True) if fragment is None}
     # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
-    built: dict[str, Fragment] = {}
-    wanted = list(missing)
-    for start in range(0, len(wanted), LOAD_BATCH):
-        ids = [uuid.UUID(hex=hex_id) for hex_id in wanted[start : start + LOAD_BATCH]]
-        for event in await load_events(session, catalogue, ids):
-            key, row = missing[event.id.hex]
+    built: dict[object, Fragment] = {}
+    wanted = {uuid.UUID(str(raw)): raw for raw in missing}  # ids as the driver gave them (text on SQLite)
+    batches = list(wanted)
+    for start in range(0, len(batches), LOAD_BATCH):
+        for event in await load_calendar_events(session, catalogue, batches[start : start + LOAD_BATCH]):
+            raw = wanted[event.id]
+            key, row = missing[raw]
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
             text = vevents(entry, status=None if key == space else "CANCELLED").encode()
-            built[event.id.hex] = fragments.put(key, row, text)
+            built[raw] = fragments.put(key, row, text)
     texts: list[Fragment] = []
     for (_, row), fragment in zip(rows, found, strict=True):
         if fragment is None:
-            fragment = built.get(_hex(row[0]))
+            fragment = built.get(row[0])
             if fragment is None:
                 continue  # gone between the two reads
         texts.append(fragment)
@@ -281,10 +283,6 @@ async def build_feed(
         tail=tail,
         chunks=chunks or ChunkCache(),
     )
-
-
-def _hex(raw: object) -> str:
-    return uuid.UUID(str(raw)).hex
 
 
 def _zones(rows: list[FeedRow]) -> set[str]:

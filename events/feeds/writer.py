@@ -53,7 +53,9 @@ def fold(line: str) -> str:
 
 def content_line(name: str, value: str, parameters: Mapping[str, str] | None = None) -> str:
     """One property, ``value`` already in its iCalendar form (escape TEXT with ``escape_text`` first)."""
-    params = "".join(f";{key}={_parameter_value(item)}" for key, item in (parameters or {}).items())
+    if not parameters:
+        return fold(f"{name}:{value}") + CRLF
+    params = "".join(f";{key}={_parameter_value(item)}" for key, item in parameters.items())
     return fold(f"{name}{params}:{value}") + CRLF
 
 
@@ -61,17 +63,20 @@ def text(name: str, value: str, parameters: Mapping[str, str] | None = None) -> 
     return content_line(name, escape_text(value), parameters)
 
 
+# From isoformat() rather than strftime(), which took longer than anything else in writing a feed.
+
+
 def utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return local(moment.astimezone(dt.UTC)) + "Z"
 
 
 def local(moment: dt.datetime) -> str:
-    """A wall-clock time for a property with a TZID parameter."""
-    return moment.strftime("%Y%m%dT%H%M%S")
+    """A wall-clock time for a property with a TZID parameter (seconds are the finest iCalendar knows)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds").replace("-", "").replace(":", "")
 
 
 def date(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
+    return day.isoformat().replace("-", "")
 
 
 def two_readings(wall: dt.datetime, zone: ZoneInfo) -> bool:

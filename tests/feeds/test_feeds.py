@@ -11,6 +11,7 @@ from pathlib import Path
 
 import icalendar
 
+from events.catalog.queries import load_catalogue, load_events
 from events.catalog.service import (
     EventText,
     cancel_event,
@@ -19,6 +20,9 @@ from events.catalog.service import (
     reschedule_event,
     unpublish_event,
 )
+from events.feeds.ical import feed_event
+from events.feeds.ical import vevents as vevents_text
+from events.feeds.loading import load_calendar_events
 from tests.conftest import NOW
 from tests.factories import build_world, make_event
 from tests.workspace.event_helpers import admin, token_of, weert_event
@@ -390,3 +394,44 @@ async def test_an_event_that_moves_to_another_city_or_category_stays_cancelled_i
     assert await seen("/feeds/cities/yuhang.ics") == ("CANCELLED", 3)
     app.state.clock = lambda: event.ends_at + dt.timedelta(days=61)
     assert await seen("/feeds/cities/yuhang.ics") is None
+
+
+async def test_a_whole_feed_read_as_plain_rows_says_what_the_models_say(session):
+    """Feeds read their events without the ORM (feeds.loading); every calendar text must come out the same."""
+    world = await build_world(session)
+    texts = {
+        "nl": EventText("Cursus", "Zes avonden", "Over thee, met pauzes; en vragen."),
+        "en": EventText("Course", "Six evenings"),
+        "zh": EventText("课程", "六个晚上"),
+    }
+    first = dt.datetime(2026, 3, 5, 18, tzinfo=dt.UTC)
+    series = await make_event(
+        session,
+        world,
+        texts=texts,
+        starts_at=first,
+        rrule="FREQ=WEEKLY;COUNT=6",
+        exdates=[first + dt.timedelta(weeks=5)],
+        venue=world.venue,
+        now=NOW,
+    )
+    await change_occurrence(session, series, first + dt.timedelta(weeks=1), cancelled=True, now=NOW)
+    moved = first + dt.timedelta(weeks=2, days=1)
+    await change_occurrence(
+        session, series, first + dt.timedelta(weeks=2), starts_at=moved, ends_at=moved + dt.timedelta(hours=2), now=NOW
+    )
+    cancelled = await make_event(session, world, title="Storm", city=world.yuhang, starts_at=MARCH_14, now=NOW)
+    await cancel_event(session, cancelled, reasons={"zh": "台风", "en": "Typhoon"}, now=NOW)
+    all_day = await make_event(session, world, title="Fair", starts_at=MARCH_14, all_day=True, hours=48, now=NOW)
+    deleted = await make_event(session, world, title="Gone", starts_at=MARCH_14, now=NOW)
+    await delete_event(session, deleted, now=NOW)
+    catalogue = await load_catalogue(session)
+    ids = [series.id, cancelled.id, all_day.id, deleted.id]
+    models = {event.id: event for event in await load_events(session, catalogue, ids)}
+    rows = {event.id: event for event in await load_calendar_events(session, catalogue, ids)}
+    assert set(rows) == set(ids)
+    for language in ("nl", "en", "zh"):
+        for event_id in ids:
+            options = {"base_url": "https://stedenband.test", "calendar_domain": "stedenband.test"}
+            from_model = vevents_text(feed_event(models[event_id], catalogue, language, **options))
+            assert vevents_text(feed_event(rows[event_id], catalogue, language, **options)) == from_model
