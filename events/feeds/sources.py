@@ -18,7 +18,7 @@ from events.catalog.models import Category, City, Event
 from events.database import utcnow
 from events.errors import FieldError, InvalidFields, NotFound
 from events.feeds.models import FeedSource
-from events.feeds.sync import FetchPolicy, SyncResult, sync_source
+from events.feeds.sync import Fetched, FetchPolicy, SyncResult, sync_source
 from events.i18n import N_
 
 # The command line has no signed-in user: its changes are logged as made there.
@@ -212,10 +212,12 @@ async def sync_by_hand(
     own_domain: str,
     actor: Actor,
     now: dt.datetime,
+    fetched: Fetched,
 ) -> SyncResult:
-    """Import one source now, as an admin asked: like the worker's sync, and logged with its outcome."""
+    """Import one source now, as an admin asked: like the worker's sync (from what the source answered when it
+    was fetched before this transaction began), and logged with its outcome."""
     before = {"last_synced_at": source.last_synced_at, "last_error": source.last_error}
-    result = await sync_source(session, source, client, policy=policy, own_domain=own_domain, now=now)
+    result = await sync_source(session, source, client, policy=policy, own_domain=own_domain, now=now, fetched=fetched)
     after = {"last_synced_at": source.last_synced_at, "last_error": source.last_error}
     counts = {"created": result.created, "updated": result.updated, "cancelled": result.cancelled}
     changes = {**differences(before, after), **{name: [0, count] for name, count in counts.items() if count}}

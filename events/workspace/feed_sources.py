@@ -23,11 +23,11 @@ from events.feeds.sources import (
     remove_source,
     sync_by_hand,
 )
-from events.feeds.sync import SyncResult
+from events.feeds.sync import SyncResult, fetch_answer
 from events.i18n import N_, gettext_for, pick_text
 from events.jobs import fetch_policy
 from events.web.csrf import verify_csrf
-from events.web.endpoints import now
+from events.web.endpoints import now, unit_of_work
 from events.web.forms import field_errors, form_values
 from events.workspace.pages import DONE_MESSAGES, done, page
 
@@ -171,23 +171,30 @@ async def source_registration(request: Request, session: AsyncSession, me: Princ
     return done("/organiser/feeds", "feed_registration_on" if allowed else "feed_registration_off")
 
 
-@workspace(admin=True, write=True)
+@workspace(admin=True)
 async def source_sync(request: Request, session: AsyncSession, me: Principal) -> Response:
-    """Sync one source within the request: fetching has a timeout and a size limit, so the wait is bounded."""
+    """Sync one source while the admin waits (fetching has a timeout and a size limit). The source is fetched
+    outside any write transaction: on SQLite that holds the database's one write lock, and registrations must not
+    wait while another server takes its time. The import then runs in a short write transaction of its own."""
     form = await request.form()
     verify_csrf(request, form)
-    source = await _source(session, request)
     settings = request.app.state.settings
-    result = await sync_by_hand(
-        session,
-        source,
-        request.app.state.http,
-        policy=fetch_policy(settings),
-        own_domain=settings.uid_domain,
-        actor=me.actor,
-        now=now(request),
-    )
-    return await _page(request, session, me, outcome=_outcome(source, result, request.state.language))
+    policy = fetch_policy(settings)
+    fetched = await fetch_answer(request.app.state.http, await _source(session, request), policy)
+    async with unit_of_work(request, write=True) as writing:
+        source = await _source(writing, request)  # read again: it may have changed or gone meanwhile
+        result = await sync_by_hand(
+            writing,
+            source,
+            request.app.state.http,
+            policy=policy,
+            own_domain=settings.uid_domain,
+            actor=me.actor,
+            now=now(request),
+            fetched=fetched,
+        )
+    async with unit_of_work(request) as reading:  # a snapshot that sees the import (SQLite keeps the first one)
+        return await _page(request, reading, me, outcome=_outcome(source, result, request.state.language))
 
 
 routes = [

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -155,6 +156,42 @@ async def test_sync_now_imports_and_says_how_it_went(client, session, museum):
     card = failed.text.split(f'id="source-{source.id}"')[1].split("</li>")[0]
     assert "the source answered HTTP 500" in card
     assert len(await imported_events(session)) == 2  # a failing source changes nothing else
+
+
+async def test_sync_now_fetches_while_no_write_transaction_is_open(client, session, museum, monkeypatch):
+    """On SQLite a write transaction holds the database's one write lock: registrations must not wait for it while
+    another server takes its time (up to the fetch timeout). The import is written afterwards."""
+    import events.accounts.auth as auth_module
+    import events.workspace.feed_sources as feed_sources_module
+    from events.web.endpoints import unit_of_work
+
+    writing, seen = 0, []
+
+    @asynccontextmanager
+    async def counted(request, *, write=False):
+        nonlocal writing
+        async with unit_of_work(request, write=write) as unit:
+            writing += write
+            try:
+                yield unit
+            finally:
+                writing -= write
+
+    answer = Museum.__call__
+
+    def watched(server, request):
+        seen.append(writing)
+        return answer(server, request)
+
+    monkeypatch.setattr(auth_module, "unit_of_work", counted)
+    monkeypatch.setattr(feed_sources_module, "unit_of_work", counted)
+    monkeypatch.setattr(Museum, "__call__", watched)
+    source = await museum_source(session)
+    await admin_signed_in(client, session)
+    synced = await post_form(client, "/organiser/feeds", f"/organiser/feeds/{source.id}/sync?lang=en", {})
+    assert "Museum W is synced: 2 new, 0 changed and 0 cancelled events." in synced.text
+    assert seen == [0]
+    assert len(await imported_events(session)) == 2
 
 
 class Calendar(http.server.BaseHTTPRequestHandler):
