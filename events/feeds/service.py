@@ -130,12 +130,17 @@ class FragmentCache:
         self._fragments: OrderedDict[tuple[str, object, object, int], Fragment] = OrderedDict()
         self._bytes = 0
 
-    def get(self, space: str, row: FeedRow) -> Fragment | None:
-        key = (space, row[0], row[1], row[2])
-        fragment = self._fragments.get(key)
-        if fragment is not None:
-            self._fragments.move_to_end(key)
-        return fragment
+    def get_all(self, entries: list[tuple[str, FeedRow]]) -> list[Fragment | None]:
+        """The fragment of each (space, row), or None; one loop for a whole feed (a call per row costs more)."""
+        fragments, found = self._fragments, list[Fragment | None]()
+        get, move_to_end, append = fragments.get, fragments.move_to_end, found.append
+        for space, row in entries:
+            key = (space, row[0], row[1], row[2])
+            fragment = get(key)
+            if fragment is not None:
+                move_to_end(key)
+            append(fragment)
+        return found
 
     def put(self, space: str, row: FeedRow, text: bytes) -> Fragment:
         fragment = (text, hashlib.blake2b(text, digest_size=16).digest())
@@ -247,7 +252,7 @@ async def build_feed(
     listed, departed = await feed_rows(session, catalogue, filters, now=now)
     space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
     rows = [(space, row) for row in listed] + [(f"{space}|departed", row) for row in departed]
-    found: list[Fragment | None] = [fragments.get(*entry) for entry in rows]
+    found = fragments.get_all(rows)
     missing = {row[0]: (key, row) for (key, row), fragment in zip(rows, found, strict=True) if fragment is None}
     # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
     built: dict[object, Fragment] = {}
@@ -260,26 +265,19 @@ async def build_feed(
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
             text = vevents(entry, status=None if key == space else "CANCELLED").encode()
             built[raw] = fragments.put(key, row, text)
-    texts: list[Fragment] = []
-    for (_, row), fragment in zip(rows, found, strict=True):
-        if fragment is None:
-            fragment = built.get(row[0])
-            if fragment is None:
-                continue  # gone between the two reads
-        texts.append(fragment)
+    texts = [fragment or built.get(row[0]) for (_, row), fragment in zip(rows, found, strict=True)]
+    texts_found = [fragment for fragment in texts if fragment is not None]  # an event gone between the two reads
     head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed + departed))
-    body = b"".join([head, *(text for text, _ in texts), tail])
-    digest = hashlib.blake2b(head, digest_size=16)
-    for _, fragment_digest in texts:
-        digest.update(fragment_digest)
-    digest.update(tail)
+    body = b"".join([head, *(text for text, _ in texts_found), tail])
+    digests = b"".join([head, *(fragment_digest for _, fragment_digest in texts_found), tail])
+    digest = hashlib.blake2b(digests, digest_size=16)
     last_modified = max((row[1] for _, row in rows), default=None)  # type: ignore[type-var]
     return BuiltFeed(
         body=body,
         etag=f'"{digest.hexdigest()}"',
         last_modified=_as_moment(last_modified) if last_modified is not None else None,
         head=head,
-        fragments=texts,
+        fragments=texts_found,
         tail=tail,
         chunks=chunks or ChunkCache(),
     )
