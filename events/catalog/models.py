@@ -115,6 +115,21 @@ class Event(Base):
             name="registration_window_order",
         ),
         Index("ix_events_starts_at_id", "starts_at", "id"),
+        # Everything a feed reads of its events (feeds.service.feed_rows), in feed order: the index alone answers,
+        # without visiting the table's rows.
+        Index(
+            "ix_events_feed_rows",
+            "starts_at",
+            "id",
+            "published_at",
+            "series_ends_at",
+            "category_id",
+            "city_id",
+            "updated_at",
+            "sequence",
+            "timezone",
+            "all_day",
+        ),
         Index("ix_events_long_running_starts_at_id", "long_running", "starts_at", "id"),
         Index("uq_events_source_id_external_uid", "source_id", "external_uid", unique=True),
     )

@@ -1,4 +1,5 @@
-"""Where events left filtered feeds (another city or category), so those feeds keep a cancelled tombstone.
+"""Where events left filtered feeds (another city or category), so those feeds keep a cancelled tombstone; and an
+index that answers a feed's reading of its events by itself.
 
 Revision ID: 0006
 Revises: 0005
@@ -34,6 +35,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("event_id", "city_id", "category_id", name=op.f("pk_feed_departures")),
     )
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_events_feed_rows",
+            [
+                "starts_at",
+                "id",
+                "published_at",
+                "series_ends_at",
+                "category_id",
+                "city_id",
+                "updated_at",
+                "sequence",
+                "timezone",
+                "all_day",
+            ],
+            unique=False,
+        )
     if op.get_bind().dialect.name == "postgresql":  # feeds show them: the answer cache must hear of it (0003)
         op.execute(
             "CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON feed_departures "
@@ -44,4 +62,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS notify_change ON feed_departures")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index("ix_events_feed_rows")
     op.drop_table("feed_departures")
