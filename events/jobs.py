@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from events.catalog.media import remove_unused_images
 from events.database import make_sessionmaker, transaction, utcnow, write_engine
 from events.feeds.sources import list_sources
 from events.feeds.sync import FetchPolicy, sync_all
@@ -50,6 +52,9 @@ def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
         )
         return sum(result.created + result.updated + result.cancelled for result in results)
 
+    async def unused_images(session: AsyncSession, now: dt.datetime) -> int:
+        return await remove_unused_images(session, Path(settings.media_dir), now=now)
+
     async def approval_digests(session: AsyncSession, now: dt.datetime) -> int:
         return await send_approval_digests(session, base_url=settings.base_url, domain=settings.uid_domain, now=now)
 
@@ -58,6 +63,7 @@ def build_worker(settings: Settings, engine: AsyncEngine) -> OutboxWorker:
         # Looks every few minutes; each person still gets at most one digest an hour.
         PeriodicJob("approval digest", dt.timedelta(minutes=5), approval_digests),
         PeriodicJob("idempotency clean-up", dt.timedelta(hours=1), forget_idempotency_keys),
+        PeriodicJob("unused images clean-up", dt.timedelta(hours=1), unused_images),
     ]
     if settings.feed_sync_minutes:
         jobs.append(PeriodicJob("feed sync", dt.timedelta(minutes=settings.feed_sync_minutes), sync_feeds))

@@ -1,18 +1,24 @@
 """Event images organisers upload: checked by their first bytes (JPEG, PNG or WebP, never SVG, which can carry
 script), stored under EVENTS_MEDIA_DIR with a random name, and served at /media/<name> for a year (a new image
-gets a new name, so nothing stale is ever served)."""
+gets a new name, so nothing stale is ever served). Images no event shows any more (replaced, or uploaded with a
+form that was never saved) are removed after a day by the worker."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import re
 import secrets
 from pathlib import Path
 
 import anyio
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from events.catalog.models import Event
 from events.errors import FieldError, NotFound
 from events.i18n import N_
 from events.settings import Settings
@@ -22,6 +28,11 @@ MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 # The forms that carry an image may be this much larger than EVENTS_MAX_BODY_SIZE allows other requests.
 UPLOAD_PATHS = re.compile(r"^/organiser/events(/[^/]+/edit)?$")
 LONG_CACHE = "public, max-age=31536000, immutable"
+# An image uploaded with a form that is shown again (an error elsewhere) is kept in the form until it is saved:
+# unused images are removed only when older than this.
+UNUSED_KEPT = dt.timedelta(hours=24)
+
+log = logging.getLogger("events.media")
 
 
 def image_kind(data: bytes) -> str | None:
@@ -54,6 +65,32 @@ async def store_image(data: bytes, media_dir: Path) -> str:
     await folder.mkdir(parents=True, exist_ok=True)
     await (folder / name).write_bytes(data)
     return f"/media/{name}"
+
+
+async def remove_unused_images(
+    session: AsyncSession, media_dir: Path, *, now: dt.datetime, kept: dt.timedelta = UNUSED_KEPT
+) -> int:
+    """Delete the uploaded images that no event (deleted ones included) shows and that are older than ``kept``;
+    returns how many. Files the platform did not name are left alone."""
+    statement = select(Event.image_path).where(Event.image_path.is_not(None)).distinct()
+    used = {str(path).removeprefix("/media/") for path in (await session.scalars(statement)).all()}
+    cutoff = (now - kept).timestamp()
+
+    def remove() -> int:
+        folder = Path(media_dir)
+        if not folder.is_dir():
+            return 0
+        removed = 0
+        for file in folder.iterdir():
+            if NAME.match(file.name) and file.name not in used and file.stat().st_mtime < cutoff:
+                file.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    removed = await anyio.to_thread.run_sync(remove)
+    if removed:
+        log.info("Removed %s uploaded images that no event shows", removed, extra={"images_removed": removed})
+    return removed
 
 
 def upload_limits(settings: Settings) -> list[tuple[re.Pattern[str], int]]:

@@ -4,18 +4,22 @@ images, and two organisers editing at once."""
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import httpx
 import icalendar
 import pytest
 from sqlalchemy import func, select
 
+from events.catalog.media import remove_unused_images
 from events.catalog.models import Event, EventStatus
 from events.catalog.service import EventText
+from events.database import create_engine
+from events.jobs import build_worker
 from events.registrations.forms import from_json
 from events.registrations.models import Question, Registration, RegistrationStatus
 from events.registrations.service import Context, register
-from tests.conftest import NOW, settings_with
+from tests.conftest import NOW, TEST_SETTINGS, settings_with
 from tests.registrations.helpers import add_questions, outbox, person
 from tests.workspace.event_helpers import (
     audit_entries,
@@ -397,6 +401,30 @@ async def test_an_image_with_alt_text_in_each_language(client, session, settings
     )
     assert (await client.get("/media/../secret.png")).status_code == 404
     assert (await client.get("/media/" + "0" * 32 + ".png")).status_code == 404
+
+
+async def test_images_no_event_shows_are_removed_after_a_day(client, session, settings):
+    await signed_in(client, session)
+    fields = await load_form(client, "/organiser/events/new", NEW)
+    data = {**fields, **new_event_form()}
+    alts = {f"translations.{code}.image_alt": "Twee fietsers" for code in ("nl", "en", "zh")}
+    saved = await client.post(NEW, data={**data, **alts}, files={"image": ("tea.png", PNG, "image/png")})
+    assert saved.status_code == 303, saved.text
+    shown = (await event_by_slug(session, slug_of(saved))).image_path
+    abandoned = await client.post(NEW, data=data, files={"image": ("tea.png", PNG, "image/png")})  # never saved
+    left = re.search(r'name="image_path" value="(/media/[0-9a-f]{32}\.png)"', abandoned.text).group(1)
+    media = Path(settings.media_dir)
+    (media / "notes.txt").write_text("not the platform's")
+    uploaded_by_now = dt.datetime.now(dt.UTC)  # the files' own times
+    assert await remove_unused_images(session, media, now=uploaded_by_now) == 0  # its form may still be open
+    assert await remove_unused_images(session, media, now=uploaded_by_now + dt.timedelta(hours=25)) == 1
+    assert (await client.get(left)).status_code == 404
+    assert (await client.get(shown)).status_code == 200 and (media / "notes.txt").exists()
+
+
+def test_the_worker_removes_unused_images_every_hour():
+    jobs = {job.name: job.every for job in build_worker(TEST_SETTINGS, create_engine(TEST_SETTINGS.database_url)).jobs}
+    assert jobs["unused images clean-up"] == dt.timedelta(hours=1)
 
 
 async def test_images_of_the_wrong_kind_or_too_large_are_refused_at_the_field(client, session, tmp_path):
