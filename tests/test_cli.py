@@ -4,7 +4,7 @@ import os
 import re
 import subprocess
 import sys
-import time
+import threading
 
 import httpx
 import pytest
@@ -18,6 +18,34 @@ async def database_url():
     url = await fresh_database("cli")
     yield url
     await drop_database(url)
+
+
+class Output:
+    """Everything a process prints, read by a thread as it comes; ``wait_for`` a line holding some words."""
+
+    def __init__(self, process):
+        self.lines, self.changed = [], threading.Condition()
+        self.reader = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self.reader.start()
+
+    def _read(self, stream):
+        with stream:  # closed when the process ends
+            for line in stream:
+                with self.changed:
+                    self.lines.append(line)
+                    self.changed.notify_all()
+
+    def wait_for(self, *parts, timeout):
+        def seen():
+            return any(all(part in line for part in parts) for line in self.lines)
+
+        with self.changed:
+            if not self.changed.wait_for(seen, timeout=timeout):
+                pytest.fail(f"no line with {parts} within {timeout} s:\n{self.text()}")
+
+    def text(self):
+        self.reader.join(timeout=20)
+        return "".join(self.lines)
 
 
 def run(arguments, database_url, cwd, stdin=""):
@@ -133,8 +161,10 @@ def test_privacy_purge_and_worker_commands(database_url, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(2)
+    output = Output(worker)
+    # Stopped once it runs (its signal handlers are in place by then), however long a busy machine takes to start it.
+    output.wait_for("The mail worker ", " started", timeout=60)
     worker.terminate()
-    output, _ = worker.communicate(timeout=20)
-    assert worker.returncode == 0, output
-    assert "The mail worker" in output
+    code = worker.wait(timeout=20)
+    assert code == 0, output.text()
+    assert "The mail worker runs" in output.text()
