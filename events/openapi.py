@@ -880,6 +880,46 @@ _PATHS["/events/{slug}/cancel"] = _event_action(
     body="CancelRequest",
 )
 
+_PATHS["/events/{slug}/image"] = {
+    "put": {
+        "operationId": "putEventImage",
+        "summary": "Set the event's image: the body is the image itself (JPEG, PNG or WebP, recognised by its first "
+        "bytes, at most EVENTS_MAX_IMAGE_SIZE). Each language with a title needs an image description "
+        "(`translations.*.image_alt`, set with PATCH) first.",
+        "security": _BEARER,
+        "parameters": [_SLUG, _IF_MATCH, _LANG],
+        "requestBody": {
+            "required": True,
+            "content": {
+                media_type: {"schema": {"type": "string", "contentMediaType": media_type}}
+                for media_type in ("image/jpeg", "image/png", "image/webp")
+            },
+        },
+        "responses": {
+            **_event_answer("The event with its new image (`image`) and ETag."),
+            "412": _problem_response("The If-Match is stale (precondition-failed)."),
+            "413": _problem_response("The body is larger than an image may be."),
+            "422": _problem_response(
+                "Not a JPEG, PNG or WebP image, too large, or an image description is missing (invalid-fields)."
+            ),
+            **_WRITE_ERRORS,
+            **_COMMON_ERRORS,
+        },
+    },
+    "delete": {
+        "operationId": "deleteEventImage",
+        "summary": "Remove the event's image.",
+        "security": _BEARER,
+        "parameters": [_SLUG, _IF_MATCH, _LANG],
+        "responses": {
+            **_event_answer("The event without an image, with its new ETag."),
+            "412": _problem_response("The If-Match is stale (precondition-failed)."),
+            **_WRITE_ERRORS,
+            **_COMMON_ERRORS,
+        },
+    },
+}
+
 
 def openapi_document(base_url: str) -> dict[str, Any]:
     return {

@@ -25,8 +25,9 @@ from events.settings import Settings
 
 NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-# The forms that carry an image may be this much larger than EVENTS_MAX_BODY_SIZE allows other requests.
-UPLOAD_PATHS = re.compile(r"^/organiser/events(/[^/]+/edit)?$")
+# The forms that carry an image, and the write API's image, may be this much larger than EVENTS_MAX_BODY_SIZE
+# allows other requests.
+UPLOAD_PATHS = re.compile(r"^(/organiser/events(/[^/]+/edit)?|/api/v1/events/[^/]+/image)$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 # An image uploaded with a form that is shown again (an error elsewhere) is kept in the form until it is saved:
 # unused images are removed only when older than this.

@@ -8,6 +8,7 @@ the change is applied. See docs/workspace.md.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from events.catalog.editing.inputs import EventInput
 from events.catalog.editing.json_input import from_json
 from events.catalog.editing.service import Editor, create_from_input, update_from_input
 from events.catalog.etags import if_match_versions
+from events.catalog.media import image_problem, store_image
 from events.catalog.queries import load_catalogue, load_event
 from events.errors import FieldError, InvalidFields
 from events.i18n import LANGUAGE_CODES, N_
@@ -157,6 +159,41 @@ async def api_cancel_event(request: Request, session: AsyncSession, me: Principa
 
 
 @write_api()
+async def api_put_image(request: Request, session: AsyncSession, me: Principal) -> Response:
+    """The event's image, sent as the body (JPEG, PNG or WebP); each language with a title needs an image
+    description (``translations.*.image_alt``) first. An upload the event then refuses is removed with the
+    other unused ones (catalog.media)."""
+    event_id = await event_id_for(session, me, request.path_params["slug"])
+    settings = request.app.state.settings
+    data = await request.body()
+    if (problem := image_problem(data, settings.max_image_size)) is not None:
+        raise InvalidFields([problem])
+    path = await store_image(data, Path(settings.media_dir))
+    await _set_image(request, session, me, event_id, path)
+    return await managed_answer(request, session, event_id)
+
+
+@write_api()
+async def api_delete_image(request: Request, session: AsyncSession, me: Principal) -> Response:
+    event_id = await event_id_for(session, me, request.path_params["slug"])
+    await _set_image(request, session, me, event_id, "")
+    return await managed_answer(request, session, event_id)
+
+
+async def _set_image(request: Request, session: AsyncSession, me: Principal, event_id: uuid.UUID, path: str) -> None:
+    try:
+        await update_from_input(
+            session,
+            event_id,
+            lambda current: dataclasses.replace(current, image_path=path),
+            editor=editor_of(request, me),
+            expected_versions=if_match_versions(request.headers.get("if-match")),
+        )
+    except EditConflict as conflict:
+        raise StaleEvent(conflict) from None
+
+
+@write_api()
 async def api_delete_event(request: Request, session: AsyncSession, me: Principal) -> Response:
     reasons = _reasons(request, await json_object(request, optional=True))
     await _action(request, session, me, delete, reasons=reasons)
@@ -172,4 +209,6 @@ routes = [
     Route("/events/{slug}/publish", api_publish_event, methods=["POST"], name="api_publish_event"),
     Route("/events/{slug}/unpublish", api_unpublish_event, methods=["POST"], name="api_unpublish_event"),
     Route("/events/{slug}/cancel", api_cancel_event, methods=["POST"], name="api_cancel_event"),
+    Route("/events/{slug}/image", api_put_image, methods=["PUT"], name="api_put_image"),
+    Route("/events/{slug}/image", api_delete_image, methods=["DELETE"], name="api_delete_image"),
 ]

@@ -32,6 +32,7 @@ from tests.workspace.event_helpers import (
     token_of,
     weert_event,
 )
+from tests.workspace.test_event_editor import PNG
 
 CONTEXT = Context("https://stedenband.test", "stedenband.test", NOW)
 
@@ -134,6 +135,43 @@ async def test_a_stale_if_match_is_refused_and_no_if_match_is_applied(client, se
     assert compressed.status_code == 200
     blind = await client.patch(url, json={"capacity": 40}, headers=headers)
     assert blind.status_code == 200 and blind.json()["capacity"] == 40 and blind.json()["edit_version"] == 4
+
+
+async def test_an_integration_sets_and_removes_the_image(client, session, settings):
+    headers = await token_of(session, await organiser(session))
+    event = await weert_event(session)
+    url = f"/api/v1/events/{event.slug}/image"
+    png = {**headers, "Content-Type": "image/png"}
+    undescribed = await client.put(url, content=PNG, headers=png)
+    assert undescribed.status_code == 422 and undescribed.headers["content-type"] == "application/problem+json"
+    fields = {error["field"] for error in undescribed.json()["errors"]}
+    assert fields == {f"translations.{code}.image_alt" for code in ("nl", "en", "zh")}
+    alts = {code: {"image_alt": "Twee kopjes thee"} for code in ("nl", "en", "zh")}
+    described = await client.patch(f"/api/v1/events/{event.slug}", json={"translations": alts}, headers=headers)
+    assert described.status_code == 200, described.text
+    stale = await client.put(url, content=PNG, headers={**png, "If-Match": '"1-0"'})
+    assert stale.status_code == 412
+    answer = await client.put(url, content=PNG, headers={**png, "If-Match": described.headers["etag"]})
+    assert answer.status_code == 200, answer.text
+    assert_matches_schema(answer.json(), "Event")
+    image = answer.json()["image"]
+    served = await client.get(image["url"].removeprefix("https://stedenband.test"))
+    assert served.status_code == 200 and served.content == PNG
+    assert [entry.action for entry in await audit_entries(session, event.id)][-1] == "event.updated"
+    # Not an image, or too large: refused at the field, nothing changed.
+    text = await client.put(url, content=b"<svg onload=alert(1)>", headers={**headers, "Content-Type": "image/svg+xml"})
+    assert text.status_code == 422 and text.json()["errors"][0]["field"] == "image"
+    large = PNG + b"\x00" * settings.max_image_size
+    assert (await client.put(url, content=large, headers=png)).json()["errors"][0]["field"] == "image"
+    assert (await fresh_event(session, event.id)).image_path == image["url"].removeprefix("https://stedenband.test")
+    # Only its organisers, with a token.
+    assert (await client.put(url, content=PNG, headers={"Content-Type": "image/png"})).status_code == 401
+    theirs = await token_of(session, await organiser(session, "li@yuhang.cn", city="yuhang"))
+    refused = await client.put(url, content=PNG, headers={**theirs, "Content-Type": "image/png"})
+    assert refused.status_code == 403
+    removed = await client.delete(url, headers=headers)
+    assert removed.status_code == 200 and removed.json()["image"] is None
+    assert (await fresh_event(session, event.id)).image_path is None
 
 
 async def test_a_patch_changes_only_what_it_sends(client, session):
