@@ -27,6 +27,10 @@ from events.mail.service import queue_message
 from events.registrations.models import Registration, RegistrationStatus
 
 DIGEST_EVERY = dt.timedelta(hours=1)
+# A registration's transaction commits within this long after the moment it records as created_at. A digest counts
+# as new only registrations created up to this long before it runs, and remembers that moment: one that commits
+# late, with a created_at from before a digest that could not see it, is new for the next one instead of missed.
+SETTLE = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ async def _due(session: AsyncSession, hour_ago: dt.datetime) -> Sequence[User]:
 
 
 async def _claim(session: AsyncSession, user_id: int, *, hour_ago: dt.datetime, now: dt.datetime) -> bool:
-    """Take this person's digest unless another transaction did; the condition is checked by the UPDATE itself."""
+    """Take this person's digest unless another transaction did; the condition is checked by the UPDATE itself.
+    ``now``: the moment up to which this digest counts registrations as new."""
     result = await session.execute(
         update(User)
         .where(
@@ -142,7 +147,8 @@ def digest_notice(user: User, events: Sequence[Awaiting], *, base_url: str) -> N
 
 async def send_approval_digests(session: AsyncSession, *, base_url: str, domain: str, now: dt.datetime) -> int:
     """Queue a digest for everyone with new registrations awaiting their approval; returns how many were queued."""
-    hour_ago = now - DIGEST_EVERY
+    settled = now - SETTLE
+    hour_ago = settled - DIGEST_EVERY
     people = await _due(session, hour_ago)
     if not people:
         return 0
@@ -153,11 +159,12 @@ async def send_approval_digests(session: AsyncSession, *, base_url: str, domain:
         theirs = [
             item
             for item in awaiting
-            if user.city_id in item.offices and any(last is None or moment > last for moment in item.created)
+            if user.city_id in item.offices
+            and any((last is None or moment > last) and moment <= settled for moment in item.created)
         ]
         if not theirs:
             continue  # nothing new since their last digest: no mail
-        if not await _claim(session, user.id, hour_ago=hour_ago, now=now):
+        if not await _claim(session, user.id, hour_ago=hour_ago, now=settled):
             continue  # another worker process sends this one
         notice = digest_notice(user, theirs, base_url=base_url)
         await queue_message(session, notice_message(notice), now=now, domain=domain)

@@ -15,7 +15,7 @@ from events.jobs import build_worker
 from events.mail.models import OutboxMessage
 from events.registrations.forms import from_json
 from events.registrations.service import Context, register
-from events.workspace.digest import send_approval_digests
+from events.workspace.digest import SETTLE, send_approval_digests
 from tests.conftest import NOW, TEST_SETTINGS
 from tests.databases import until_it_waits
 from tests.factories import make_event
@@ -85,7 +85,8 @@ async def test_one_digest_then_none_within_the_hour_then_one_for_what_is_new(ses
     assert "Lantern festival" in li.text_body  # Yuhang's own event; Weert co-organises it
     assert sent["admin@weert.nl"][0].language == "nl"
     stamps = dict((await session.execute(select(User.email, User.approval_digest_at))).all())
-    assert stamps["anna@weert.nl"] == NOW and stamps["invited@weert.nl"] is None
+    # Counted up to a minute ago (SETTLE): what commits later is new next time.
+    assert stamps["anna@weert.nl"] == NOW - SETTLE and stamps["invited@weert.nl"] is None
 
     await sign_up(session, trade, 4, NOW + dt.timedelta(minutes=10))
     assert await digests(session, NOW + dt.timedelta(minutes=20)) == 0  # within the hour: it waits
@@ -96,6 +97,22 @@ async def test_one_digest_then_none_within_the_hour_then_one_for_what_is_new(ses
     assert again.subject == "3 registrations await your approval"  # the three of the trade mission
     assert "Trade mission" in again.text_body and "Lantern festival" not in again.text_body  # nothing new there
     assert await digests(session, NOW + dt.timedelta(hours=3)) == 0  # nothing new at all: no mail
+
+
+async def test_a_registration_that_commits_after_a_digest_ran_is_in_the_next_one(session):
+    """It carries the created_at of the moment it began, before the digest that could not see it yet."""
+    world = await world_of(session)
+    await make_user(session, "anna@weert.nl", language="en")
+    trade = await make_event(
+        session, world, texts=TRADE_TEXTS, starts_at=NOW + dt.timedelta(days=9), now=PUBLISHED, approval_required=True
+    )
+    await sign_up(session, trade, 1, NOW - dt.timedelta(hours=2))
+    assert await digests(session, NOW) == 1
+    await sign_up(session, trade, 2, NOW - dt.timedelta(seconds=20))  # began before the digest, committed after it
+    assert await digests(session, NOW + dt.timedelta(minutes=61)) == 1
+    later = (await mails(session))["anna@weert.nl"][1]
+    assert later.subject == "2 registrations await your approval"
+    assert await digests(session, NOW + dt.timedelta(hours=3)) == 0  # and only once
 
 
 async def test_in_the_language_of_the_person(session):
@@ -150,17 +167,18 @@ async def test_two_digest_jobs_at_once_send_one_digest(migrated_database):
         await committed_event(engine, starts_at=NOW + dt.timedelta(days=5), people=2, approval_required=True)
         async with writer(engine)() as session:
             await add_user(session, email="anna@weert.nl", role=Role.ORGANISER, city_slug="weert", password=PASSWORD)
+        settled = NOW + SETTLE  # the registrations, made at NOW, count from then on
         async with writer(engine)() as first:
-            assert await digests(first, NOW) == 1
+            assert await digests(first, settled) == 1
             # The second job starts before the first commits: it too finds Anna due, and must not mail her again.
-            second = asyncio.create_task(run_job(engine))
+            second = asyncio.create_task(run_job(engine, settled))
             await until_it_waits(engine, second, "the second digest job")
         assert await second == 0
         assert len(await committed_mails(engine)) == 1
 
         async with writer(engine)() as session:
             await add_user(session, email="piet@weert.nl", role=Role.ADMIN, city_slug="weert", password=PASSWORD)
-        counts = await asyncio.gather(*(run_job(engine, NOW + dt.timedelta(minutes=5)) for _ in range(4)))
+        counts = await asyncio.gather(*(run_job(engine, settled + dt.timedelta(minutes=5)) for _ in range(4)))
         assert sum(counts) == 1  # Piet's first digest, once; Anna's hour has not passed
         assert sorted(message.to_address for message in await committed_mails(engine)) == [
             "anna@weert.nl",
