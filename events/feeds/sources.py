@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,7 @@ from events.catalog.models import Category, City, Event
 from events.database import utcnow
 from events.errors import FieldError, InvalidFields, NotFound
 from events.feeds.models import FeedSource
-from events.feeds.sync import Fetched, FetchPolicy, SyncResult, sync_source
+from events.feeds.sync import Fetched, SyncResult, sync_source
 from events.i18n import N_
 
 # The command line has no signed-in user: its changes are logged as made there.
@@ -204,20 +203,12 @@ async def allow_registration(
 
 
 async def sync_by_hand(
-    session: AsyncSession,
-    source: FeedSource,
-    client: httpx.AsyncClient,
-    *,
-    policy: FetchPolicy,
-    own_domain: str,
-    actor: Actor,
-    now: dt.datetime,
-    fetched: Fetched,
+    session: AsyncSession, source: FeedSource, fetched: Fetched, *, own_domain: str, actor: Actor, now: dt.datetime
 ) -> SyncResult:
     """Import one source now, as an admin asked: like the worker's sync (from what the source answered when it
     was fetched before this transaction began), and logged with its outcome."""
     before = {"last_synced_at": source.last_synced_at, "last_error": source.last_error}
-    result = await sync_source(session, source, client, policy=policy, own_domain=own_domain, now=now, fetched=fetched)
+    result = await sync_source(session, source, fetched, own_domain=own_domain, now=now)
     after = {"last_synced_at": source.last_synced_at, "last_error": source.last_error}
     counts = {"created": result.created, "updated": result.updated, "cancelled": result.cancelled}
     changes = {**differences(before, after), **{name: [0, count] for name, count in counts.items() if count}}

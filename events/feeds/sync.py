@@ -243,23 +243,14 @@ async def fetch_answer(client: httpx.AsyncClient, source: FeedSource, policy: Fe
 
 
 async def sync_source(
-    session: AsyncSession,
-    source: FeedSource,
-    client: httpx.AsyncClient,
-    *,
-    policy: FetchPolicy,
-    own_domain: str,
-    now: dt.datetime,
-    fetched: Fetched | None = None,
+    session: AsyncSession, source: FeedSource, fetched: Fetched, *, own_domain: str, now: dt.datetime
 ) -> SyncResult:
     """Import one source in the caller's transaction; a failing source changes nothing but its error fields.
 
-    ``fetched``: the source's answer, fetched before the transaction began (as ``sync_all`` does); without it, the
-    source is fetched here, inside the transaction."""
+    ``fetched``: the source's answer (``fetch_answer``), fetched before the transaction began: on SQLite a write
+    transaction holds the database's one write lock, which nobody should hold while another server answers."""
     result = SyncResult(source.id, "unchanged")
     try:
-        if fetched is None:
-            fetched = await fetch_answer(client, source, policy)
         if fetched.error is not None:
             raise fetched.error
         body, headers = fetched.body, fetched.headers
@@ -474,9 +465,7 @@ async def sync_all(
                 async with session_factory() as session:
                     source = await session.get(FeedSource, source_id)
                     if source is not None:
-                        result = await sync_source(
-                            session, source, client, policy=policy, own_domain=own_domain, now=now(), fetched=fetched
-                        )
+                        result = await sync_source(session, source, fetched, own_domain=own_domain, now=now())
                         results.append(result)
             if progress:
                 progress(done, len(sources))

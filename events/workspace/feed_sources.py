@@ -179,19 +179,11 @@ async def source_sync(request: Request, session: AsyncSession, me: Principal) ->
     form = await request.form()
     verify_csrf(request, form)
     settings = request.app.state.settings
-    policy = fetch_policy(settings)
-    fetched = await fetch_answer(request.app.state.http, await _source(session, request), policy)
+    fetched = await fetch_answer(request.app.state.http, await _source(session, request), fetch_policy(settings))
     async with unit_of_work(request, write=True) as writing:
         source = await _source(writing, request)  # read again: it may have changed or gone meanwhile
         result = await sync_by_hand(
-            writing,
-            source,
-            request.app.state.http,
-            policy=policy,
-            own_domain=settings.uid_domain,
-            actor=me.actor,
-            now=now(request),
-            fetched=fetched,
+            writing, source, fetched, own_domain=settings.uid_domain, actor=me.actor, now=now(request)
         )
     async with unit_of_work(request) as reading:  # a snapshot that sees the import (SQLite keeps the first one)
         return await _page(request, reading, me, outcome=_outcome(source, result, request.state.language))

@@ -15,7 +15,7 @@ from events.catalog.models import Event, EventStatus
 from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
 from events.feeds.models import FeedSource
 from events.feeds.sources import add_source
-from events.feeds.sync import FetchPolicy, SourceError, check_host, sync_source
+from events.feeds.sync import FetchPolicy, SourceError, check_host, fetch_answer, sync_source
 from tests.conftest import NOW
 from tests.databases import drop_database, fresh_database
 from tests.factories import build_world
@@ -101,11 +101,17 @@ async def imported(session) -> dict[str, Event]:
     return {event.external_uid: event for event in (await session.scalars(statement)).all()}
 
 
+async def synced(session, source, client, policy=POLICY):
+    """Fetch the source, then import what it answered, as sync_all does."""
+    fetched = await fetch_answer(client, source, policy)
+    return await sync_source(session, source, fetched, own_domain="stedenband.test", now=NOW)
+
+
 async def test_import_upserts_by_uid_keeps_sequence_skips_our_own_and_cancels_what_vanishes(session):
     source = await make_source(session)
     handler, calls = serve(CALENDAR)
     async with client_for(handler) as client:
-        result = await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        result = await synced(session, source, client)
     assert (result.outcome, result.created, result.updated) == ("imported", 2, 0)
     events = await imported(session)
     assert set(events) == {"expo-1@museum.example", "course@museum.example"}  # never our own UID
@@ -118,7 +124,7 @@ async def test_import_upserts_by_uid_keeps_sequence_skips_our_own_and_cancels_wh
     assert source.etag == '"v1"' and source.last_error is None
 
     async with client_for(handler) as client:  # nothing new: a conditional request, nothing changes
-        again = await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        again = await synced(session, source, client)
     assert again.outcome == "unchanged" and calls[-1].headers["if-none-match"] == '"v1"'
 
     source.etag = None
@@ -127,7 +133,7 @@ async def test_import_upserts_by_uid_keeps_sequence_skips_our_own_and_cancels_wh
     )
     handler, _ = serve(shorter.split("BEGIN:VEVENT\r\nUID:gone")[0] + "END:VCALENDAR\r\n")
     async with client_for(handler) as client:
-        await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        await synced(session, source, client)
     events = await imported(session)
     assert events["expo-1@museum.example"].status is EventStatus.CANCELLED  # vanished: cancelled, not deleted
 
@@ -200,7 +206,7 @@ async def test_an_imported_until_of_the_wrong_value_type_is_stored_as_rfc_5545_r
     source = await make_source(session)
     handler, _ = serve(UNTIL_FORMS)
     async with client_for(handler) as client:
-        await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        await synced(session, source, client)
     events = await imported(session)
     training, market = events["training@club.example"], events["market@club.example"]
     assert training.rrule == "FREQ=WEEKLY;UNTIL=20260407T215959Z"
@@ -223,7 +229,7 @@ async def test_a_bad_source_changes_nothing_and_keeps_its_error(session, body, c
     handler, _ = serve(body, content_type=content_type, status=status)
     policy = FetchPolicy(allowed_hosts=frozenset({"museum.example"}), max_bytes=len(CALENDAR) + 100)
     async with client_for(handler) as client:
-        result = await sync_source(session, source, client, policy=policy, own_domain="stedenband.test", now=NOW)
+        result = await synced(session, source, client, policy)
     assert result.outcome == "failed" and message in result.error
     assert message in source.last_error and source.last_error_at == NOW
     assert await imported(session) == {}
@@ -236,7 +242,7 @@ async def test_timeouts_are_errors_too(session):
         raise httpx.ReadTimeout("too slow", request=request)
 
     async with client_for(slow) as client:
-        result = await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        result = await synced(session, source, client)
     assert result.outcome == "failed" and "in time" in result.error
 
 
@@ -266,7 +272,7 @@ async def test_a_redirect_to_a_private_address_is_refused(session):
         return httpx.Response(302, headers={"location": "http://127.0.0.1:5432/"})
 
     async with client_for(redirect) as client:
-        result = await sync_source(session, source, client, policy=POLICY, own_domain="stedenband.test", now=NOW)
+        result = await synced(session, source, client)
     assert result.outcome == "failed" and "private" in result.error
 
 
