@@ -73,25 +73,27 @@ async def remove_unused_images(
 ) -> int:
     """Delete the uploaded images that no event (deleted ones included) shows and that are older than ``kept``;
     returns how many. Files the platform did not name are left alone."""
-    statement = select(Event.image_path).where(Event.image_path.is_not(None)).distinct()
-    used = {str(path).removeprefix("/media/") for path in (await session.scalars(statement)).all()}
     cutoff = (now - kept).timestamp()
 
-    def remove() -> int:
+    def old_images() -> list[Path]:
         folder = Path(media_dir)
         if not folder.is_dir():
-            return 0
-        removed = 0
-        for file in folder.iterdir():
-            if NAME.match(file.name) and file.name not in used and file.stat().st_mtime < cutoff:
-                file.unlink(missing_ok=True)
-                removed += 1
-        return removed
+            return []
+        return [file for file in folder.iterdir() if NAME.match(file.name) and file.stat().st_mtime < cutoff]
 
-    removed = await anyio.to_thread.run_sync(remove)
-    if removed:
-        log.info("Removed %s uploaded images that no event shows", removed, extra={"images_removed": removed})
-    return removed
+    # The folder is read before the first statement: the worker's job runs in a write transaction, which on
+    # SQLite holds the database's one write lock from that statement on.
+    candidates = await anyio.to_thread.run_sync(old_images)
+    if not candidates:
+        return 0
+    statement = select(Event.image_path).where(Event.image_path.is_not(None)).distinct()
+    used = {str(path).removeprefix("/media/") for path in (await session.scalars(statement)).all()}
+    unused = [file for file in candidates if file.name not in used]
+    for file in unused:
+        await anyio.Path(file).unlink(missing_ok=True)
+    if unused:
+        log.info("Removed %s uploaded images that no event shows", len(unused), extra={"images_removed": len(unused)})
+    return len(unused)
 
 
 def upload_limits(settings: Settings) -> list[tuple[re.Pattern[str], int]]:

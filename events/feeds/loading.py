@@ -2,8 +2,8 @@
 
 A cold feed holds thousands of events. Read through the ORM, each event and each of its translations becomes a
 tracked instance, and that took longer than writing the calendar itself. The feed only reads them, so here they
-are plain rows in small frozen objects with the same attribute names as the models, which ``feeds.ical`` reads
-alike (``CalendarSubject``). A test builds the same bytes from both.
+are plain rows in small objects with the same attribute names as the models, which ``feeds.ical`` reads alike
+(``CalendarSubject``). A test builds the same bytes from both.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from events.feeds.models import FeedSource
 
 
 @dataclass(frozen=True, slots=True)
-class Texts:
+class TextRow:
     title: str
     summary: str
     description: str
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class ChangeRow:
     original_start: dt.datetime
     cancelled: bool
     starts_at: dt.datetime | None
@@ -59,8 +59,8 @@ class CalendarEvent:
     rrule: str | None
     exdates: list[str]
     city_id: int
-    translations: dict[str, Texts]
-    changes: list[Change]
+    translations: dict[str, TextRow]
+    changes: list[ChangeRow]
     category: Category
     city: City
     office: City
@@ -99,12 +99,12 @@ _EVENT_COLUMNS = [
 async def load_calendar_events(
     session: AsyncSession, catalogue: Catalogue, event_ids: Sequence[uuid.UUID]
 ) -> list[CalendarEvent]:
-    """Several events in any state, with their texts, changed dates, venue and source, in three statements (and
-    one each for venues and sources that are not known yet)."""
+    """Several events in any state, with their texts, changed dates, venue and source: three statements, and one
+    each for their venues and sources when they have any."""
     connection = await session.connection()
     statement = select(*_EVENT_COLUMNS).where(Event.id.in_(event_ids))
     rows: Sequence[Any] = (await connection.execute(statement)).all()  # the columns' own types, in order
-    texts: dict[object, dict[str, Texts]] = {row.raw_id: {} for row in rows}
+    texts: dict[object, dict[str, TextRow]] = {row.raw_id: {} for row in rows}
     text_columns = select(
         type_coerce(EventTranslation.event_id, String),
         EventTranslation.language,
@@ -116,8 +116,8 @@ async def load_calendar_events(
     for event_id, language, title, summary, description in await connection.execute(
         text_columns.where(EventTranslation.event_id.in_(event_ids)).order_by(*ordered)
     ):
-        texts[event_id][language] = Texts(title, summary, description)
-    changes: dict[object, list[Change]] = {row.raw_id: [] for row in rows}
+        texts[event_id][language] = TextRow(title, summary, description)
+    changes: dict[object, list[ChangeRow]] = {row.raw_id: [] for row in rows}
     change_columns = select(
         type_coerce(OccurrenceChange.event_id, String),
         OccurrenceChange.original_start,
@@ -129,7 +129,7 @@ async def load_calendar_events(
     for event_id, original_start, cancelled, starts_at, ends_at in await connection.execute(
         change_columns.where(OccurrenceChange.event_id.in_(event_ids)).order_by(*ordered_changes)
     ):
-        changes[event_id].append(Change(original_start, cancelled, starts_at, ends_at))
+        changes[event_id].append(ChangeRow(original_start, cancelled, starts_at, ends_at))
     venues = await _by_id(session, Venue, {row.venue_id for row in rows if row.venue_id is not None})
     sources = await _by_id(session, FeedSource, {row.source_id for row in rows if row.source_id is not None})
     found = []

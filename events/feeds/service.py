@@ -179,21 +179,30 @@ async def feed_rows(session: AsyncSession, catalogue: Catalogue, filters: FeedFi
         Event.timezone,
         Event.all_day,
     ).where(in_feeds(now))
-    categories = [catalogue.category_by_slug[slug].id for slug in filters.categories]
-    cities = [catalogue.city_by_slug[slug].id for slug in filters.cities]
-    matches = [Event.category_id.in_(categories)] if categories else []
-    matches += [Event.city_id.in_(cities)] if cities else []
+    matches = _matching(catalogue, filters, Event)
     # Through the connection: the ORM's result machinery would cost more than these plain rows.
     connection = await session.connection()
     listed = (await connection.execute(statement.where(*matches).order_by(Event.starts_at, Event.id))).all()
     if not matches:
         return FeedRows(listed, [])  # type: ignore[arg-type]  # the same fields, in FeedRow's order
-    left = [FeedDeparture.event_id == Event.id]
-    left += [FeedDeparture.category_id.in_(categories)] if categories else []
-    left += [FeedDeparture.city_id.in_(cities)] if cities else []
-    departed = statement.where(select(FeedDeparture.event_id).where(*left).exists(), not_(and_(*matches)))
+    left = select(FeedDeparture.event_id).where(
+        FeedDeparture.event_id == Event.id, *_matching(catalogue, filters, FeedDeparture)
+    )
+    departed = statement.where(left.exists(), not_(and_(*matches)))
     gone = (await connection.execute(departed.order_by(Event.starts_at, Event.id))).all()
     return FeedRows(listed, gone)  # type: ignore[arg-type]
+
+
+def _matching(
+    catalogue: Catalogue, filters: FeedFilters, table: type[Event] | type[FeedDeparture]
+) -> list[ColumnElement[bool]]:
+    """The filters' conditions on a table's category and city (an event's own, or the pair it left)."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.categories:
+        conditions.append(table.category_id.in_([catalogue.category_by_slug[slug].id for slug in filters.categories]))
+    if filters.cities:
+        conditions.append(table.city_id.in_([catalogue.city_by_slug[slug].id for slug in filters.cities]))
+    return conditions
 
 
 def _as_moment(raw: object) -> dt.datetime:
@@ -251,7 +260,8 @@ async def build_feed(
     Events that left a filtered feed for another city or category follow the events it lists, cancelled."""
     listed, departed = await feed_rows(session, catalogue, filters, now=now)
     space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
-    rows = [(space, row) for row in listed] + [(f"{space}|departed", row) for row in departed]
+    departed_space = f"{space}|departed"
+    rows = [(space, row) for row in listed] + [(departed_space, row) for row in departed]
     found = fragments.get_all(rows)
     missing = {row[0]: (key, row) for (key, row), fragment in zip(rows, found, strict=True) if fragment is None}
     # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
@@ -263,13 +273,13 @@ async def build_feed(
             raw = wanted[event.id]
             key, row = missing[raw]
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
-            text = vevents(entry, status=None if key == space else "CANCELLED").encode()
+            text = vevents(entry, status="CANCELLED" if key == departed_space else None).encode()
             built[raw] = fragments.put(key, row, text)
-    texts = [fragment or built.get(row[0]) for (_, row), fragment in zip(rows, found, strict=True)]
-    texts_found = [fragment for fragment in texts if fragment is not None]  # an event gone between the two reads
+    chosen = (fragment or built.get(row[0]) for (_, row), fragment in zip(rows, found, strict=True))
+    texts = [fragment for fragment in chosen if fragment is not None]  # None: an event gone between the two reads
     head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed + departed))
-    body = b"".join([head, *(text for text, _ in texts_found), tail])
-    digests = b"".join([head, *(fragment_digest for _, fragment_digest in texts_found), tail])
+    body = b"".join([head, *(text for text, _ in texts), tail])
+    digests = b"".join([head, *(fragment_digest for _, fragment_digest in texts), tail])
     digest = hashlib.blake2b(digests, digest_size=16)
     last_modified = max((row[1] for _, row in rows), default=None)  # type: ignore[type-var]
     return BuiltFeed(
@@ -277,7 +287,7 @@ async def build_feed(
         etag=f'"{digest.hexdigest()}"',
         last_modified=_as_moment(last_modified) if last_modified is not None else None,
         head=head,
-        fragments=texts_found,
+        fragments=texts,
         tail=tail,
         chunks=chunks or ChunkCache(),
     )
