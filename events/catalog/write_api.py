@@ -25,7 +25,7 @@ from events.catalog.editing.actions import cancel, delete, publish, unpublish
 from events.catalog.editing.history import EditConflict, StaleEvent
 from events.catalog.editing.inputs import EventInput
 from events.catalog.editing.json_input import from_json
-from events.catalog.editing.service import Editor, create_from_input, update_from_input
+from events.catalog.editing.service import Change, Editor, create_from_input, update_from_input
 from events.catalog.etags import if_match_versions
 from events.catalog.media import image_problem, store_image
 from events.catalog.queries import load_catalogue, load_event
@@ -112,18 +112,31 @@ async def api_change_event(request: Request, session: AsyncSession, me: Principa
     event_id = await event_id_for(session, me, request.path_params["slug"])
     body = await json_object(request)
     notify = _notify(body)
+    await _update(request, session, me, event_id, lambda current: from_json(body, base=current), notify=notify)
+    return await managed_answer(request, session, event_id)
+
+
+async def _update(
+    request: Request,
+    session: AsyncSession,
+    me: Principal,
+    event_id: uuid.UUID,
+    change: Change,
+    *,
+    notify: bool | None = None,
+) -> None:
+    """Lay a change over the event as it stands under its lock, under If-Match when the request sends one."""
     try:
         await update_from_input(
             session,
             event_id,
-            lambda current: from_json(body, base=current),
+            change,
             editor=editor_of(request, me),
             expected_versions=if_match_versions(request.headers.get("if-match")),
             notify=notify,
         )
     except EditConflict as conflict:
         raise StaleEvent(conflict) from None
-    return await managed_answer(request, session, event_id)
 
 
 async def _action(request: Request, session: AsyncSession, me: Principal, act: Any, **options: Any) -> uuid.UUID:
@@ -169,28 +182,15 @@ async def api_put_image(request: Request, session: AsyncSession, me: Principal) 
     if (problem := image_problem(data, settings.max_image_size)) is not None:
         raise InvalidFields([problem])
     path = await store_image(data, Path(settings.media_dir))
-    await _set_image(request, session, me, event_id, path)
+    await _update(request, session, me, event_id, lambda current: dataclasses.replace(current, image_path=path))
     return await managed_answer(request, session, event_id)
 
 
 @write_api()
 async def api_delete_image(request: Request, session: AsyncSession, me: Principal) -> Response:
     event_id = await event_id_for(session, me, request.path_params["slug"])
-    await _set_image(request, session, me, event_id, "")
+    await _update(request, session, me, event_id, lambda current: dataclasses.replace(current, image_path=""))
     return await managed_answer(request, session, event_id)
-
-
-async def _set_image(request: Request, session: AsyncSession, me: Principal, event_id: uuid.UUID, path: str) -> None:
-    try:
-        await update_from_input(
-            session,
-            event_id,
-            lambda current: dataclasses.replace(current, image_path=path),
-            editor=editor_of(request, me),
-            expected_versions=if_match_versions(request.headers.get("if-match")),
-        )
-    except EditConflict as conflict:
-        raise StaleEvent(conflict) from None
 
 
 @write_api()
