@@ -64,6 +64,7 @@ from events.catalog.service import create_venue  # noqa: E402
 from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine  # noqa: E402
 from events.demo.loader import ensure_categories, ensure_cities  # noqa: E402
 from events.feeds.ical import PRODUCT_ID  # noqa: E402
+from events.feeds.index import FeedIndex  # noqa: E402
 from events.feeds.service import (  # noqa: E402
     LOAD_BATCH,
     ChunkCache,
@@ -230,7 +231,7 @@ class CountingFragments(FragmentCache):
 
 
 async def platform_build(
-    sessionmaker: async_sessionmaker[AsyncSession], setup: FeedSetup, fragments: FragmentCache
+    sessionmaker: async_sessionmaker[AsyncSession], setup: FeedSetup, fragments: FragmentCache, index: FeedIndex
 ) -> bytes:
     """One build of the feed as the endpoint does it: a transaction, the catalogue, build_feed."""
     async with transaction(sessionmaker) as session:
@@ -245,6 +246,7 @@ async def platform_build(
             calendar_domain=setup.calendar_domain,
             refresh=REFRESH,
             url=setup.url,
+            index=index,
             fragments=fragments,
             chunks=CHUNKS,
         )
@@ -259,7 +261,7 @@ async def load_for_naive(sessionmaker: async_sessionmaker[AsyncSession]) -> tupl
     """The feed's events, fully loaded through the ORM with the platform's own queries, in feed order."""
     async with transaction(sessionmaker) as session:
         catalogue = await load_catalogue(session)
-        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow())).listed
+        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow(), index=FeedIndex())).listed
         ids = [uuid.UUID(str(row[0])) for row in rows]
         found: dict[uuid.UUID, Event] = {}
         for start in range(0, len(ids), LOAD_BATCH):
@@ -329,6 +331,7 @@ class ColdResults:
     platform_body: bytes = b""
     naive_size: int = 0
     fragments: CountingFragments | None = None
+    index: FeedIndex | None = None
 
     @property
     def naive(self) -> list[float]:
@@ -345,13 +348,13 @@ async def measure_cold(engine: AsyncEngine, setup: FeedSetup, repeats: int) -> C
     total = 2 * repeats
     progress(0, total, "Cold builds")
     for repeat in range(repeats):
-        fragments = CountingFragments()
-        results.fragments = None
+        fragments, index = CountingFragments(), FeedIndex()
+        results.fragments = results.index = None
         gc.collect()
         started = time.perf_counter()
-        results.platform_body = await platform_build(sessionmaker, setup, fragments)
+        results.platform_body = await platform_build(sessionmaker, setup, fragments, index)
         results.platform.append(time.perf_counter() - started)
-        results.fragments = fragments
+        results.fragments, results.index = fragments, index
         progress(2 * repeat + 1, total, "Cold builds")
         await measure_naive(sessionmaker, setup, results)
         progress(2 * repeat + 2, total, "Cold builds")
@@ -408,6 +411,7 @@ async def measure_parts(
     sessionmaker: async_sessionmaker[AsyncSession],
     setup: FeedSetup,
     fragments: FragmentCache,
+    index: FeedIndex,
     body: bytes,
 ) -> None:
     """Parts of a warm rebuild timed on their own, and what a miss in the answer cache adds (the gzip copy, made
@@ -417,8 +421,8 @@ async def measure_parts(
         catalogue = await load_catalogue(session)
         results.note("load_catalogue (2 queries)", started)
         started = time.perf_counter()
-        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow())).listed
-        results.note(f"feed_rows: ids and versions of {len(rows)} events", started)
+        rows = (await feed_rows(session, catalogue, FeedFilters(), now=utcnow(), index=index)).listed
+        results.note(f"feed_rows: the index brought up to date, {len(rows)} events listed", started)
         started = time.perf_counter()
         feed = await build_feed(
             session,
@@ -430,6 +434,7 @@ async def measure_parts(
             calendar_domain=setup.calendar_domain,
             refresh=REFRESH,
             url=setup.url,
+            index=index,
             fragments=fragments,
             chunks=CHUNKS,
         )
@@ -450,20 +455,20 @@ GZIP_PART = "@cached miss: gzip from the kept chunks"
 
 
 async def measure_incremental(
-    engine: AsyncEngine, setup: FeedSetup, fragments: CountingFragments, changed: list[uuid.UUID]
+    engine: AsyncEngine, setup: FeedSetup, fragments: CountingFragments, index: FeedIndex, changed: list[uuid.UUID]
 ) -> IncrementalResults:
     """Rebuilds with warm fragments: nothing changed, one event changed, and each part of such a rebuild."""
     sessionmaker = make_sessionmaker(engine)
-    await platform_build(sessionmaker, setup, fragments)  # catch up with the changes made while serving
+    await platform_build(sessionmaker, setup, fragments, index)  # catch up with the changes made while serving
     results = IncrementalResults()
     for repeat, event_id in enumerate(changed):
         started = time.perf_counter()
-        await platform_build(sessionmaker, setup, fragments)
+        await platform_build(sessionmaker, setup, fragments, index)
         results.unchanged.append(time.perf_counter() - started)
         await change_title(engine, event_id, f"Opnieuw {repeat} {uuid.uuid4().hex[:6]}")
         fragments.built = 0
         started = time.perf_counter()
-        body = await platform_build(sessionmaker, setup, fragments)
+        body = await platform_build(sessionmaker, setup, fragments, index)
         results.one_change.append(time.perf_counter() - started)
         results.built_per_change.append(fragments.built)
         # The same again with the garbage collector paused, to show its share.
@@ -471,11 +476,11 @@ async def measure_incremental(
         gc.disable()
         try:
             started = time.perf_counter()
-            body = await platform_build(sessionmaker, setup, fragments)
+            body = await platform_build(sessionmaker, setup, fragments, index)
             results.one_change_no_gc.append(time.perf_counter() - started)
         finally:
             gc.enable()
-        await measure_parts(results, sessionmaker, setup, fragments, body)
+        await measure_parts(results, sessionmaker, setup, fragments, index, body)
         progress(repeat + 1, len(changed), "Incremental")
     return results
 
@@ -717,7 +722,7 @@ def run(arguments: argparse.Namespace, database_url: str, folder: Path, run_star
             await engine.dispose()
 
     cold, changed = asyncio.run(in_process_cold())
-    assert cold.fragments is not None
+    assert cold.fragments is not None and cold.index is not None
     body = cold.platform_body
     in_feed = body.count(b"BEGIN:VEVENT")
 
@@ -778,14 +783,14 @@ def run(arguments: argparse.Namespace, database_url: str, folder: Path, run_star
         log_file.close()
     read_server_times(changes, log_path)
 
-    async def in_process_incremental(fragments: CountingFragments) -> IncrementalResults:
+    async def in_process_incremental(fragments: CountingFragments, index: FeedIndex) -> IncrementalResults:
         engine = create_engine(database_url)
         try:
-            return await measure_incremental(engine, setup, fragments, changed[2 * arguments.changes :])
+            return await measure_incremental(engine, setup, fragments, index, changed[2 * arguments.changes :])
         finally:
             await engine.dispose()
 
-    incremental = asyncio.run(in_process_incremental(cold.fragments))
+    incremental = asyncio.run(in_process_incremental(cold.fragments, cold.index))
     report(arguments, rates, cold, changes, incremental, in_feed, log_path, time.monotonic() - run_started)
 
 

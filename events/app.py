@@ -16,6 +16,7 @@ from events.cache import AnswerCache, DataVersion
 from events.catalog.media import upload_limits
 from events.catalog.queries import CatalogueCache
 from events.database import create_engine, make_sessionmaker, utcnow, write_engine
+from events.feeds.index import FeedIndex
 from events.feeds.service import ChunkCache, FragmentCache
 from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
@@ -85,6 +86,7 @@ def create_app(
     app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
     app.state.catalogue_cache = CatalogueCache(data_version.catalogue_token if settings.page_cache_mb else _never)
     app.state.rate_limiter = limiter_for(settings)
+    app.state.feed_index = FeedIndex()
     app.state.feed_fragments = FragmentCache()
     app.state.feed_chunks = ChunkCache()
     app.state.secret_key = resolve_secret_key(settings)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -130,6 +131,8 @@ class Event(Base):
             "timezone",
             "all_day",
         ),
+        # Which events changed since a feed last read them (feeds.index); stamped by the database (migration 0007).
+        Index("ix_events_feed_version", "feed_version"),
         Index("ix_events_long_running_starts_at_id", "long_running", "starts_at", "id"),
         Index("uq_events_source_id_external_uid", "source_id", "external_uid", unique=True),
     )
@@ -200,6 +203,9 @@ class Event(Base):
     # counts change all day long, and a feed whose bytes changed with each of them would be downloaded anew.
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Stamped by the database whenever something feeds read of the event changes: PostgreSQL's transaction id,
+    # SQLite's counter (migration 0007). Never set by the platform.
+    feed_version: Mapped[int | None] = mapped_column(BigInteger)
 
     # Read-only: set the *_id columns to change them; nothing cascades through these.
     category: Mapped[Category] = relationship(lazy="raise", viewonly=True)

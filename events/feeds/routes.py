@@ -67,6 +67,7 @@ async def _feed(request: Request, session: AsyncSession, filters: FeedFilters, f
         calendar_domain=settings.uid_domain,
         refresh=dt.timedelta(minutes=settings.feed_refresh_minutes),
         url=f"{settings.base_url}{request.url.path}{query}",
+        index=request.app.state.feed_index,
         fragments=request.app.state.feed_fragments,
         chunks=request.app.state.feed_chunks,
     )

@@ -3,9 +3,9 @@
 A feed lists every public event that has not ended more than KEEP_ENDED ago, including cancelled ones and the
 tombstones of unpublished or deleted ones (as CANCELLED), so subscribed calendars remove them instead of keeping
 a ghost. For the same reason a feed filtered by city or category keeps, cancelled, the events that moved to
-another city or category (feeds.departures). Building a feed reads only the ids and versions of its events; the
-text of an event is made once per version, language and catalogue, so after one event changes the feed is whole
-again after one event's work.
+another city or category (feeds.departures). Building a feed reads only the events that changed since the last
+build (feeds.index); the text of an event is made once per version, language and catalogue, and a feed's last build
+is kept, so after one event changes the feed is whole again after one event's work and the joining of the rest.
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ import struct
 import uuid
 import zlib
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import NamedTuple
+from itertools import compress
+from operator import itemgetter, not_
+from typing import cast
 
-from sqlalchemy import ColumnElement, String, and_, not_, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.catalog.models import Event
 from events.catalog.queries import Catalogue
 from events.feeds.ical import CalendarHeader, calendar_frame, feed_event, vevents
+from events.feeds.index import KEEP_ENDED, FeedIndex, FeedRow, FeedRows, Selection
 from events.feeds.loading import load_calendar_events
-from events.feeds.models import FeedDeparture
 from events.i18n import N_, gettext_for, pick_text
 
-KEEP_ENDED = dt.timedelta(days=60)
+__all__ = ["KEEP_ENDED", "FeedRow", "FeedRows"]
+
 LOAD_BATCH = 500
 
 
@@ -37,17 +39,6 @@ LOAD_BATCH = 500
 class FeedFilters:
     categories: tuple[str, ...] = ()
     cities: tuple[str, ...] = ()
-
-
-class FeedRow(NamedTuple):
-    """An event in a feed as the light query reads it: raw values straight from the driver (a UUID or its hex
-    text, a timestamp or its text), enough to find its text in the fragment cache without building anything."""
-
-    event_id: object
-    updated_at: object
-    sequence: int
-    timezone: str
-    all_day: bool
 
 
 Fragment = tuple[bytes, bytes]  # a VEVENT's bytes, and a digest of them for the ETag
@@ -121,14 +112,58 @@ def catalogue_fingerprint(catalogue: Catalogue) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
+class FeedMemo:
+    """The fragments of a feed's recent builds, found by the row object itself: the feed index keeps an unchanged
+    event's row, so a rebuild finds 10,000 fragments without computing a key for each."""
+
+    def __init__(self) -> None:
+        self.rows: list[FeedRow] = []  # kept alive, so that no other object can take one of their ids
+        self.fragments: dict[int, Fragment] = {}  # by id() of the row
+
+    def keep(self, row: FeedRow, fragment: Fragment) -> None:
+        self.rows.append(row)
+        self.fragments[id(row)] = fragment
+
+
 class FragmentCache:
     """VEVENT bytes by event version and by everything else that shapes them (language, catalogue, addresses),
-    bounded by their total size; the least recently used go first."""
+    bounded by their total size; the least recently used go first. And a memo of each recently built feed
+    (``lookup``, ``remember``)."""
 
-    def __init__(self, max_bytes: int = 128 * 2**20) -> None:
+    def __init__(self, max_bytes: int = 128 * 2**20, max_feeds: int = 32) -> None:
         self.max_bytes = max_bytes
+        self.max_feeds = max_feeds
         self._fragments: OrderedDict[tuple[str, object, object, int], Fragment] = OrderedDict()
         self._bytes = 0
+        self._feeds: OrderedDict[Hashable, FeedMemo] = OrderedDict()
+
+    def lookup(self, feed: Hashable, space: str, rows: list[FeedRow]) -> list[Fragment | None]:
+        """The fragment of each of a feed's rows, or None: from the feed's memo where an earlier build had the very
+        same row, else from the cache."""
+        memo = self._memo(feed, len(rows))
+        found: list[Fragment | None] = list(map(memo.fragments.get, map(id, rows)))
+        if None in found:
+            missing = [index for index, fragment in enumerate(found) if fragment is None]
+            for index, fragment in zip(missing, self.get_all([(space, rows[index]) for index in missing]), strict=True):
+                if fragment is not None:
+                    found[index] = fragment
+                    memo.keep(rows[index], fragment)
+        return found
+
+    def remember(self, feed: Hashable, row: FeedRow, fragment: Fragment) -> None:
+        """A fragment built for a feed's row, for its next build."""
+        if (memo := self._feeds.get(feed)) is not None:
+            memo.keep(row, fragment)
+
+    def _memo(self, feed: Hashable, rows: int) -> FeedMemo:
+        memo = self._feeds.get(feed)
+        # Rows of changed events stay in a memo until it is twice as large as its feed; then it starts anew.
+        if memo is None or len(memo.rows) > 2 * rows + 1000:
+            memo = self._feeds[feed] = FeedMemo()
+        self._feeds.move_to_end(feed)
+        while len(self._feeds) > self.max_feeds:
+            self._feeds.popitem(last=False)
+        return memo
 
     def get_all(self, entries: list[tuple[str, FeedRow]]) -> list[Fragment | None]:
         """The fragment of each (space, row), or None; one loop for a whole feed (a call per row costs more)."""
@@ -155,54 +190,19 @@ class FragmentCache:
         return fragment
 
 
-def in_feeds(now: dt.datetime) -> ColumnElement[bool]:
-    """Published at some time (unpublished and deleted events stay as tombstones), and not ended more than
-    KEEP_ENDED ago."""
-    return and_(
-        Event.published_at.is_not(None),
-        or_(Event.series_ends_at.is_(None), Event.series_ends_at > now - KEEP_ENDED),
+def selection(catalogue: Catalogue, filters: FeedFilters) -> Selection:
+    return Selection(
+        frozenset(catalogue.category_by_slug[slug].id for slug in filters.categories),
+        frozenset(catalogue.city_by_slug[slug].id for slug in filters.cities),
     )
 
 
-class FeedRows(NamedTuple):
-    listed: list[FeedRow]  # the events the feed's filters match, by start
-    departed: list[FeedRow]  # events that left the filtered feed (another city or category): tombstones
-
-
-async def feed_rows(session: AsyncSession, catalogue: Catalogue, filters: FeedFilters, *, now: dt.datetime) -> FeedRows:
-    # Raw values (type_coerce): turning 10,000 ids into UUIDs and timestamps into datetimes costs more than the
-    # query itself, and the rows only serve as cache keys.
-    statement = select(
-        type_coerce(Event.id, String),
-        type_coerce(Event.updated_at, String),
-        Event.sequence,
-        Event.timezone,
-        Event.all_day,
-    ).where(in_feeds(now))
-    matches = _matching(catalogue, filters, Event)
-    # Through the connection: the ORM's result machinery would cost more than these plain rows.
-    connection = await session.connection()
-    listed = (await connection.execute(statement.where(*matches).order_by(Event.starts_at, Event.id))).all()
-    if not matches:
-        return FeedRows(listed, [])  # type: ignore[arg-type]  # the same fields, in FeedRow's order
-    left = select(FeedDeparture.event_id).where(
-        FeedDeparture.event_id == Event.id, *_matching(catalogue, filters, FeedDeparture)
-    )
-    departed = statement.where(left.exists(), not_(and_(*matches)))
-    gone = (await connection.execute(departed.order_by(Event.starts_at, Event.id))).all()
-    return FeedRows(listed, gone)  # type: ignore[arg-type]
-
-
-def _matching(
-    catalogue: Catalogue, filters: FeedFilters, table: type[Event] | type[FeedDeparture]
-) -> list[ColumnElement[bool]]:
-    """The filters' conditions on a table's category and city (an event's own, or the pair it left)."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.categories:
-        conditions.append(table.category_id.in_([catalogue.category_by_slug[slug].id for slug in filters.categories]))
-    if filters.cities:
-        conditions.append(table.city_id.in_([catalogue.city_by_slug[slug].id for slug in filters.cities]))
-    return conditions
+async def feed_rows(
+    session: AsyncSession, catalogue: Catalogue, filters: FeedFilters, *, now: dt.datetime, index: FeedIndex
+) -> FeedRows:
+    """The events a feed lists, and those that left it (filtered feeds), by start: from the index, brought up to
+    date first."""
+    return await index.rows(session, selection(catalogue, filters), now=now)
 
 
 def _as_moment(raw: object) -> dt.datetime:
@@ -253,35 +253,42 @@ async def build_feed(
     calendar_domain: str,
     refresh: dt.timedelta,
     url: str,
+    index: FeedIndex,
     fragments: FragmentCache,
     chunks: ChunkCache | None = None,
 ) -> BuiltFeed:
     """The feed, made from the VEVENT of each event kept per version: after one event changes, one is built.
     Events that left a filtered feed for another city or category follow the events it lists, cancelled."""
-    listed, departed = await feed_rows(session, catalogue, filters, now=now)
+    listed, departed = await feed_rows(session, catalogue, filters, now=now, index=index)
     space = f"{language}|{catalogue_fingerprint(catalogue)}|{base_url}|{calendar_domain}"
-    departed_space = f"{space}|departed"
-    rows = [(space, row) for row in listed] + [(departed_space, row) for row in departed]
-    found = fragments.get_all(rows)
-    missing = {row[0]: (key, row) for (key, row), fragment in zip(rows, found, strict=True) if fragment is None}
-    # Kept here for this build too, so fragments the cache drops while it fills can never leave a hole.
-    built: dict[object, Fragment] = {}
-    wanted = {uuid.UUID(str(raw)): raw for raw in missing}  # ids as the driver gave them (text on SQLite)
-    batches = list(wanted)
+    parts = [(space, listed), (f"{space}|departed", departed)]
+    found = [fragments.lookup((key, filters), key, rows) for key, rows in parts]
+    # What to build: each event's place in ``found``, by its id as the driver gave it (text on SQLite).
+    missing = {
+        uuid.UUID(str(rows[position][0])): (part, position)
+        for part, ((_, rows), found_here) in enumerate(zip(parts, found, strict=True))
+        if None in found_here
+        for position in [position for position, fragment in enumerate(found_here) if fragment is None]
+    }
+    batches = list(missing)
     for start in range(0, len(batches), LOAD_BATCH):
         for event in await load_calendar_events(session, catalogue, batches[start : start + LOAD_BATCH]):
-            raw = wanted[event.id]
-            key, row = missing[raw]
+            part, position = missing[event.id]
+            key, row = parts[part][0], parts[part][1][position]
             entry = feed_event(event, catalogue, language, base_url=base_url, calendar_domain=calendar_domain)
-            text = vevents(entry, status="CANCELLED" if key == departed_space else None).encode()
-            built[raw] = fragments.put(key, row, text)
-    chosen = (fragment or built.get(row[0]) for (_, row), fragment in zip(rows, found, strict=True))
-    texts = [fragment for fragment in chosen if fragment is not None]  # None: an event gone between the two reads
-    head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed + departed))
-    body = b"".join([head, *(text for text, _ in texts), tail])
-    digests = b"".join([head, *(fragment_digest for _, fragment_digest in texts), tail])
-    digest = hashlib.blake2b(digests, digest_size=16)
-    last_modified = max((row[1] for _, row in rows), default=None)  # type: ignore[type-var]
+            text = vevents(entry, status="CANCELLED" if part else None).encode()
+            # Kept in ``found`` for this build too, so fragments the cache drops while it fills leave no hole.
+            found[part][position] = fragment = fragments.put(key, row, text)
+            fragments.remember((key, filters), row, fragment)
+    texts: list[Fragment] = []
+    for found_here in found:
+        if None in found_here:  # an event gone between two reads
+            found_here = [fragment for fragment in found_here if fragment is not None]
+        texts += cast(list[Fragment], found_here)
+    head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed, departed))
+    body = b"".join([head, *map(itemgetter(0), texts), tail])
+    digest = hashlib.blake2b(b"".join([head, *map(itemgetter(1), texts), tail]), digest_size=16)
+    last_modified = max((max(map(itemgetter(1), rows)) for rows in (listed, departed) if rows), default=None)
     return BuiltFeed(
         body=body,
         etag=f'"{digest.hexdigest()}"',
@@ -293,5 +300,9 @@ async def build_feed(
     )
 
 
-def _zones(rows: list[FeedRow]) -> set[str]:
-    return {row[3] for row in rows if not row[4]}
+def _zones(*parts: list[FeedRow]) -> set[str]:
+    """The time zones the feed's events use (all-day events use none)."""
+    zones: set[str] = set()
+    for rows in parts:
+        zones.update(compress(map(itemgetter(3), rows), map(not_, map(itemgetter(4), rows))))
+    return zones
