@@ -192,6 +192,10 @@ def _answer_parts(
     return entry.status, [*entry.raw_headers, *cache_status], entry.body
 
 
+# The request headers a cache hit reads.
+_ASKED = frozenset({b"authorization", b"accept-encoding", b"if-none-match", b"if-modified-since"})
+
+
 class ServeFromCache:
     """Cache hits answered early: a GET whose answer is in the cache for the current data version, in the language
     the request would be answered in (``request_language``, as the Language middleware decides it), skips
@@ -203,12 +207,15 @@ class ServeFromCache:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        wanted: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            if name in _ASKED:
+                wanted[name] = value.decode("latin-1")
         # A request with credentials (an organiser's API token) asks for a personal answer, never a shared one.
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or any(name == b"authorization" for name, _ in scope["headers"])
-        ):
+        if b"authorization" in wanted:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -227,10 +234,6 @@ class ServeFromCache:
         if entry is None:
             await self.app(scope, receive, send)
             return
-        wanted: dict[bytes, str] = {}
-        for name, value in scope["headers"]:
-            if name in (b"accept-encoding", b"if-none-match", b"if-modified-since"):
-                wanted[name] = value.decode("latin-1")
         status, headers, body = _answer_parts(
             entry,
             hit=True,

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.errors import BodyTooLarge, PlatformError, UnknownLanguage
 from events.i18n import LANGUAGES, N_, negotiate
+from events.logs import log_request
 
 log = logging.getLogger("events.requests")
 
@@ -64,15 +65,7 @@ class RequestLog:
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             path = route_template(scope)
-            log.log(
-                logging.WARNING if status >= 500 else logging.INFO,
-                "%s %s answered %s in %s ms",
-                scope["method"],
-                path,
-                status,
-                duration_ms,
-                extra={"method": scope["method"], "path": path, "status": status, "duration_ms": duration_ms},
-            )
+            log_request(log, scope["method"], path, status, duration_ms)
 
 
 def content_security_policy() -> str:
@@ -276,7 +269,7 @@ def request_language(scope: Scope, default: str) -> tuple[str | None, str | None
     cookie remembers, and the language to answer in: ``?lang=`` when it is ours, then the cookie, then
     ``Accept-Language``, then the default."""
     query = scope.get("query_string", b"")
-    asked = parse_qs(query.decode("latin-1")).get("lang", [None])[-1] if b"lang=" in query else None
+    asked = _asked_language(query) if b"lang=" in query else None
     cookie_header, accept_language = b"", b""
     for name, value in scope["headers"]:
         if name == b"cookie":
@@ -287,6 +280,16 @@ def request_language(scope: Scope, default: str) -> tuple[str | None, str | None
     if asked in LANGUAGES:
         return asked, cookie, asked
     return asked, cookie, cookie or negotiate(accept_language.decode("latin-1")) or default
+
+
+def _asked_language(query: bytes) -> str | None:
+    """The last non-empty ``lang`` value of a query string, as parse_qs would read it. Every request that may be
+    answered from the cache asks this, so the plain ``lang=xx`` is read without parsing the whole query."""
+    text = query.decode("latin-1")
+    if "%" not in text and "+" not in text:
+        values = [pair[5:] for pair in text.split("&") if pair.startswith("lang=") and len(pair) > 5]
+        return values[-1] if values else None
+    return parse_qs(text).get("lang", [None])[-1]
 
 
 def remembers_language(path: str) -> bool:
