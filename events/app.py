@@ -57,9 +57,10 @@ def create_app(
         flush_logs()
 
     middleware = [
+        # Cache hits first: they write their own request log line and security headers, as the next two would.
+        Middleware(ServeFromCache, https=settings.uses_https),
         Middleware(RequestLog),
         Middleware(SecurityHeaders, https=settings.uses_https),
-        Middleware(ServeFromCache),
         Middleware(
             Language,
             default=settings.default_language,

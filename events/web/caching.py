@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import functools
 import gzip
+import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
@@ -15,8 +16,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from events.cache import MAX_AGE, AnswerCache, CachedAnswer, DataVersion, strong_etag
 from events.i18n import LANGUAGES
+from events.logs import log_request
 from events.web.endpoints import Endpoint, now
-from events.web.middleware import remembers_language, request_language
+from events.web.middleware import log as request_log
+from events.web.middleware import (
+    remembers_language,
+    request_language,
+    route_template,
+    security_headers,
+    with_security_headers,
+)
 
 KEPT_HEADERS = ("content-type", "content-disposition", "vary", "cache-control", "last-modified")
 MIN_GZIP_SIZE = 1024
@@ -203,10 +212,12 @@ class ServeFromCache:
     those polls cheap. A request that must set the language cookie, or names a language we do not have, and every
     miss, takes the normal way through ``cached``."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
+        self.security = security_headers(https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
@@ -241,6 +252,10 @@ class ServeFromCache:
             if_none_match=wanted.get(b"if-none-match"),
             if_modified_since=wanted.get(b"if-modified-since"),
         )
-        scope["route"] = entry.route  # for the request log
+        # Answered before the request log and the security headers, as they would have answered it.
+        headers = with_security_headers(headers, self.security)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+        scope["route"] = entry.route
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        log_request(request_log, scope["method"], route_template(scope), status, duration_ms)

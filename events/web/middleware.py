@@ -85,22 +85,35 @@ def content_security_policy() -> str:
     )
 
 
+def security_headers(*, https: bool) -> list[tuple[bytes, bytes]]:
+    headers = {
+        "content-security-policy": content_security_policy(),
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "strict-origin-when-cross-origin",
+        "permissions-policy": "camera=(self), geolocation=(), microphone=()",
+        "cross-origin-opener-policy": "same-origin",
+    }
+    if https:
+        headers["strict-transport-security"] = "max-age=31536000"
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
+
+
+def with_security_headers(
+    raw: list[tuple[bytes, bytes]], security: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers and the security headers it does not set itself (a handler may tighten one)."""
+    present = {name.lower() for name, _ in raw}
+    return raw + [(name, value) for name, value in security if name not in present]
+
+
 class SecurityHeaders:
-    """Security headers on every response; a handler may tighten Referrer-Policy (pages with a token in the URL)."""
+    """Security headers on every response; a handler may tighten Referrer-Policy (pages with a token in the URL).
+    Cache hits, answered before this middleware, add them with the same helper (caching.ServeFromCache)."""
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        headers = {
-            "content-security-policy": content_security_policy(),
-            "x-content-type-options": "nosniff",
-            "x-frame-options": "DENY",
-            "referrer-policy": "strict-origin-when-cross-origin",
-            "permissions-policy": "camera=(self), geolocation=(), microphone=()",
-            "cross-origin-opener-policy": "same-origin",
-        }
-        if https:
-            headers["strict-transport-security"] = "max-age=31536000"
-        self.headers = [(name.encode(), value.encode()) for name, value in headers.items()]
+        self.headers = security_headers(https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,10 +122,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                present = {name.lower() for name, _ in raw}
-                raw += [(name, value) for name, value in self.headers if name not in present]
-                message["headers"] = raw
+                message["headers"] = with_security_headers(list(message.get("headers", [])), self.headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
