@@ -196,6 +196,10 @@ class CachedAnswer:
     # The route that made it, for the request log of answers served before routing.
     route: object = None
     _gzip: bytes | None = field(default=None, repr=False)
+    # Each variant of a hit (not modified?, gzip?) as served: status, headers with the security headers, body.
+    hits: dict[tuple[bool, bool], tuple[int, list[tuple[bytes, bytes]], bytes]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def gzip_etag(self) -> str:

@@ -186,10 +186,22 @@ def _answer(request: Request, entry: CachedAnswer, *, hit: bool) -> Response:
 def _answer_parts(
     entry: CachedAnswer, *, hit: bool, accept_encoding: str, if_none_match: str | None, if_modified_since: str | None
 ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    variant = (_not_modified(if_none_match, if_modified_since, entry), _gives_gzip(entry, accept_encoding))
+    return _variant_parts(entry, variant, hit=hit)
+
+
+def _gives_gzip(entry: CachedAnswer, accept_encoding: str) -> bool:
+    return entry.make_gzip is not None and "gzip" in accept_encoding
+
+
+def _variant_parts(
+    entry: CachedAnswer, variant: tuple[bool, bool], *, hit: bool
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and body of an answer: (not modified?, gzip?)."""
+    not_modified, wants_gzip = variant
     # X-Cache tells operators (and tests) whether the answer came from memory.
     cache_status = HIT if hit else MISS
-    wants_gzip = entry.make_gzip is not None and "gzip" in accept_encoding
-    if _not_modified(if_none_match, if_modified_since, entry):
+    if not_modified:
         kept = (b"cache-control", b"last-modified", b"vary")
         headers = [(name, value) for name, value in entry.raw_headers if name in kept]
         etag = entry.gzip_etag if wants_gzip else entry.etag
@@ -245,15 +257,16 @@ class ServeFromCache:
         if entry is None:
             await self.app(scope, receive, send)
             return
-        status, headers, body = _answer_parts(
-            entry,
-            hit=True,
-            accept_encoding=wanted.get(b"accept-encoding", ""),
-            if_none_match=wanted.get(b"if-none-match"),
-            if_modified_since=wanted.get(b"if-modified-since"),
+        variant = (
+            _not_modified(wanted.get(b"if-none-match"), wanted.get(b"if-modified-since"), entry),
+            _gives_gzip(entry, wanted.get(b"accept-encoding", "")),
         )
-        # Answered before the request log and the security headers, as they would have answered it.
-        headers = with_security_headers(headers, self.security)
+        if (parts := entry.hits.get(variant)) is None:
+            status, headers, body = _variant_parts(entry, variant, hit=True)
+            # Answered before the request log and the security headers, as they would have answered it; each
+            # variant of a hit is the same every time, so it is put together once.
+            parts = entry.hits[variant] = (status, with_security_headers(headers, self.security), body)
+        status, headers, body = parts
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
         scope["route"] = entry.route
