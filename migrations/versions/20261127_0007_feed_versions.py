@@ -5,6 +5,9 @@ PostgreSQL stamps the id of the writing transaction (pg_current_xact_id): a read
 transaction still running (pg_snapshot_xmin) before it reads knows every transaction below it has ended. SQLite
 has one writer at a time, so a counter (the highest stamp plus one) grows in commit order.
 
+A later migration that changes the events table in batch mode on SQLite (a copy of the table replaces it) drops
+these triggers with the old table, and must create them again; tests/test_migrations.py checks they work at head.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-27 21:20:00.000000
