@@ -4,7 +4,9 @@ A feed built from an index that followed every change must be the very feed buil
 committed by another transaction must reach the index whatever the order of the commits.
 """
 
+import asyncio
 import datetime as dt
+from random import Random
 
 from sqlalchemy import update
 
@@ -129,5 +131,54 @@ async def test_a_change_committed_after_a_read_that_began_before_it_is_read_at_t
         await slow.commit()
         await slow.close()
         assert (await sequences())[first.id.hex] == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_an_index_read_while_many_transactions_commit_out_of_order_ends_equal_to_a_fresh_read(
+    migrated_database,
+):
+    """Writers hold their transactions open for random moments, so they commit in another order than they began
+    (and, on PostgreSQL, than their ids); a reader refreshes all the while. At the end the index must list what
+    a fresh one lists: every event, with its last sequence, in the order of its last start."""
+    engine = create_engine(migrated_database)
+    sessionmaker, writer = make_sessionmaker(engine), make_sessionmaker(write_engine(engine))
+    random = Random(2013)
+    try:
+        async with transaction(writer) as session:
+            world = await build_world(session)
+            ids = [
+                (await make_event(session, world, starts_at=MARCH_14 + dt.timedelta(hours=n), now=NOW)).id
+                for n in range(20)
+            ]
+        index = FeedIndex()
+
+        async def listing(of: FeedIndex) -> list[tuple[object, int, object]]:
+            async with transaction(sessionmaker) as session:
+                rows = (await of.rows(session, Selection(), now=NOW)).listed
+            return [(row.event_id, row.sequence, row.updated_at) for row in rows]
+
+        async def write(worker: int) -> None:
+            for step in range(8):
+                event_id = random.choice(ids)
+                async with transaction(writer) as session:
+                    await session.execute(
+                        update(Event)
+                        .where(Event.id == event_id)
+                        .values(
+                            sequence=Event.sequence + 1,
+                            starts_at=MARCH_14 + dt.timedelta(minutes=random.randrange(0, 5000)),
+                            ends_at=MARCH_14 + dt.timedelta(days=5),
+                            updated_at=NOW + dt.timedelta(seconds=worker * 100 + step),
+                        )
+                    )
+                    await asyncio.sleep(random.uniform(0, 0.02))  # still open while others commit
+
+        writing = asyncio.gather(*(write(worker) for worker in range(4)))
+        while not writing.done():
+            await listing(index)
+            await asyncio.sleep(0.001)
+        await writing
+        assert await listing(index) == await listing(FeedIndex())
     finally:
         await engine.dispose()
