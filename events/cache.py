@@ -11,10 +11,13 @@ The data version must change in every process as soon as any process commits a c
 - on PostgreSQL, triggers on the tables the public sees send ``NOTIFY stedenband_changes`` in the changing
   transaction, delivered to all processes at commit and only then; each process LISTENs on a connection of its
   own and bumps its version when told. While that connection is down, the cache is not used at all;
-- on SQLite, every process on the machine shares the database file: its modification time and size, and the
-  write-ahead log's, are part of the version (one ``stat`` per request).
+- on SQLite, every process on the machine shares the database file: a connection of the cache's own asks
+  ``PRAGMA data_version``, which changes whenever any other connection commits (about as dear as a ``stat``).
+  File times would not do: a file system may stamp two commits within one clock tick alike, and after a
+  checkpoint the write-ahead log is written again from its start, keeping its size.
 
-Changes made outside the platform count too: on PostgreSQL the triggers fire for them, on SQLite the file changes.
+Changes made outside the platform count too: on PostgreSQL the triggers fire for them, and on SQLite every
+connection's commit moves ``data_version``.
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -88,6 +94,59 @@ def _forget_change(session: Session) -> None:
     session.info.pop("catalogue_changed", None)
 
 
+class SQLiteCommits:
+    """Commits to a SQLite database by any connection, counted by ``PRAGMA data_version`` on a connection of our
+    own. Now and then the file's identity is checked too, so a database file made anew (a new inode) is noticed
+    within a second and read through a new connection."""
+
+    RECHECK = 1.0  # seconds
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._identity = (0, 0)
+        self._checked = -float("inf")  # check at the first call
+
+    def version(self) -> tuple[int, ...] | None:
+        """The file's identity and its commit counter; None while it cannot be read (busy, or gone)."""
+        now = time.monotonic()
+        if now - self._checked > self.RECHECK:
+            self._checked = now
+            self._check_identity()
+        if self._connection is None:
+            return (*self._identity, 0)  # no database file yet
+        try:
+            row = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return (*self._identity, row[0])
+
+    def _check_identity(self) -> None:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            self.close()
+            self._identity = (0, 0)
+            return
+        identity = (stat.st_dev, stat.st_ino)
+        if identity == self._identity and self._connection is not None:
+            return
+        self.close()
+        self._identity = identity
+        try:  # mode=rw: never create a database file that is not there
+            self._connection = sqlite3.connect(
+                Path(self.path).as_uri() + "?mode=rw", uri=True, isolation_level=None, check_same_thread=False
+            )
+            self._connection.execute("PRAGMA busy_timeout = 0")  # busy: the cache is skipped, never waited for
+        except sqlite3.Error:
+            self._connection = None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 class DataVersion:
     """This process's view of the data version; ``token()`` is None while it cannot be trusted."""
 
@@ -95,20 +154,22 @@ class DataVersion:
         self.heard = 0  # changes other processes announced (PostgreSQL)
         self.heard_catalogue = 0
         self.listening = False
-        self._files: tuple[str, ...] = ()
+        self._commits: SQLiteCommits | None = None
         self._task: asyncio.Task[None] | None = None
         url = make_url(database_url)
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite and url.database and url.database != ":memory:":
-            path = os.path.abspath(url.database)
-            self._files = (path, path + "-wal")
+            self._commits = SQLiteCommits(os.path.abspath(url.database))
         self._asyncpg_dsn = (
             None if self.is_sqlite else url.set(drivername="postgresql").render_as_string(hide_password=False)
         )
 
     def token(self) -> tuple[int, ...] | None:
         if self.is_sqlite:
-            return (_LocalChanges.count, *self._file_stamps())
+            if self._commits is None:  # an in-memory database: only this process can change it
+                return (_LocalChanges.count,)
+            commits = self._commits.version()
+            return None if commits is None else (_LocalChanges.count, *commits)
         return (_LocalChanges.count, self.heard) if self.listening else None
 
     def catalogue_token(self) -> tuple[int, ...] | None:
@@ -124,23 +185,14 @@ class DataVersion:
         if payload in CATALOGUE_TABLES or not payload:
             self.heard_catalogue += 1
 
-    def _file_stamps(self) -> tuple[int, ...]:
-        stamps: list[int] = []
-        for path in self._files:
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:
-                stamps += [0, 0]
-                continue
-            stamps += [stat.st_mtime_ns, stat.st_size]
-        return tuple(stamps)
-
     async def start(self) -> None:
         """Begin listening for other processes' changes (PostgreSQL only)."""
         if self._asyncpg_dsn is not None:
             self._task = asyncio.create_task(self._listen_forever(), name="data-version-listener")
 
     async def stop(self) -> None:
+        if self._commits is not None:
+            self._commits.close()
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)

@@ -3,11 +3,14 @@
 import asyncio
 import datetime as dt
 import gzip
+import os
+import sqlite3
 import time
 
 import httpx
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 
 from events import migrate
 from events.app import create_app
@@ -15,7 +18,7 @@ from events.catalog.models import Event, EventTranslation
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.demo.loader import load_demo
 from tests.conftest import NOW, settings_with
-from tests.databases import drop_database, fresh_database
+from tests.databases import drop_database, fresh_database, is_postgresql
 from tests.servers import free_port, platform_env, start_server, stop_server
 
 
@@ -238,3 +241,36 @@ async def _wait_until_cache_is_on(client, port):
             pass
         time.sleep(0.2)
     raise AssertionError(f"the server on port {port} did not start with its cache on")
+
+
+async def test_a_commit_that_leaves_the_database_files_looking_the_same_is_seen_at_once(cached_app, database_url):
+    """After a checkpoint SQLite writes its log again from the start, so the file keeps its size; and a file system
+    may stamp two writes within one clock tick alike. The files then look as before a commit, which only the
+    database itself can tell (PRAGMA data_version). On PostgreSQL this is simply a change from another process."""
+    _, client = cached_app
+    sqlite_path = None if is_postgresql(database_url) else make_url(database_url).database
+    if sqlite_path is not None:
+        with sqlite3.connect(sqlite_path, timeout=5) as connection:
+            # A log of many pages, checkpointed: the next commit writes it again from its start.
+            connection.execute("CREATE TABLE scratch AS SELECT randomblob(100000) AS filler")
+            connection.execute("DROP TABLE scratch")
+            connection.commit()
+            connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    assert "Weert trade mission to Yuhang" in (await client.get("/?lang=en")).text
+    assert (await client.get("/?lang=en")).headers["x-cache"] == "hit"
+    files = [sqlite_path, f"{sqlite_path}-wal"] if sqlite_path is not None else []
+    before = {path: os.stat(path) for path in files}
+    if sqlite_path is not None:  # as another process would, or plain SQL: nothing in this process hears of it
+        with sqlite3.connect(sqlite_path, timeout=5) as connection:
+            connection.execute(
+                "UPDATE event_translations SET title = 'Renamed mission' WHERE language = 'en' AND event_id = "
+                "(SELECT id FROM events WHERE slug = 'trade-mission-weert-to-yuhang')"
+            )
+    else:
+        await _rename(database_url, "trade-mission-weert-to-yuhang", "Renamed mission")
+    for path, stat in before.items():  # one clock tick: the same times; the log kept its size
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert os.stat(path).st_size == stat.st_size
+    page = await client.get("/?lang=en")
+    assert page.headers["x-cache"] == "miss"
+    assert "Renamed mission" in page.text
