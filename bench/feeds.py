@@ -64,12 +64,11 @@ from events.catalog.service import create_venue  # noqa: E402
 from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine  # noqa: E402
 from events.demo.loader import ensure_categories, ensure_cities  # noqa: E402
 from events.feeds.ical import PRODUCT_ID  # noqa: E402
-from events.feeds.index import FeedIndex  # noqa: E402
+from events.feeds.index import FeedIndex, FeedRow  # noqa: E402
 from events.feeds.service import (  # noqa: E402
     LOAD_BATCH,
     ChunkCache,
     FeedFilters,
-    FeedRow,
     Fragment,
     FragmentCache,
     build_feed,

@@ -116,8 +116,8 @@ class Event(Base):
             name="registration_window_order",
         ),
         Index("ix_events_starts_at_id", "starts_at", "id"),
-        # Everything a feed reads of its events (feeds.service.feed_rows), in feed order: the index alone answers,
-        # without visiting the table's rows.
+        # Everything the feed index reads of all events (feeds.index, at start-up and hourly; a cold feed waits
+        # for it), in feed order: the index alone answers, without visiting the table's rows.
         Index(
             "ix_events_feed_rows",
             "starts_at",

@@ -36,7 +36,7 @@ class FeedDeparture(Base):
     """An event left the feeds of one city and category: it moved to another city, or into another category.
 
     Subscribers of those feeds hold the event, and a feed that simply stops listing it leaves them a ghost; so the
-    feeds the pair matches keep the event as a cancelled tombstone (see feeds.service), until it comes back or
+    feeds the pair matches keep the event as a cancelled tombstone (see feeds.index), until it comes back or
     ends more than KEEP_ENDED ago. One row per pair it left, however often it left it.
     """
 

@@ -26,11 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.queries import Catalogue
 from events.feeds.ical import CalendarHeader, calendar_frame, feed_event, vevents
-from events.feeds.index import KEEP_ENDED, FeedIndex, FeedRow, FeedRows, Selection
+from events.feeds.index import FeedIndex, FeedRow, FeedRows, Selection
 from events.feeds.loading import load_calendar_events
 from events.i18n import N_, gettext_for, pick_text
-
-__all__ = ["KEEP_ENDED", "FeedRow", "FeedRows"]
 
 LOAD_BATCH = 500
 
@@ -140,6 +138,8 @@ class FragmentCache:
     def lookup(self, feed: Hashable, space: str, rows: list[FeedRow]) -> list[Fragment | None]:
         """The fragment of each of a feed's rows, or None: from the feed's memo where an earlier build had the very
         same row, else from the cache."""
+        if not rows:
+            return []  # most feeds have no tombstones of departed events: no memo for them
         memo = self._memo(feed, len(rows))
         found: list[Fragment | None] = list(map(memo.fragments.get, map(id, rows)))
         if None in found:
@@ -206,7 +206,7 @@ async def feed_rows(
 
 
 def _as_moment(raw: object) -> dt.datetime:
-    """A raw timestamp from the light query as an aware UTC datetime (SQLite gives text, PostgreSQL datetimes)."""
+    """A raw timestamp from the feed index as an aware UTC datetime (SQLite gives text, PostgreSQL datetimes)."""
     moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
