@@ -58,7 +58,11 @@ class _LocalChanges:
     catalogue = 0
 
 
-def _mark_changed(session: Session, tables: set[str]) -> None:
+def note_change(session: Session, tables: set[str]) -> None:
+    """Note that the session's transaction changes ``tables``, so its commit moves the data version on.
+
+    The listeners below call it for everything the session writes; a service that writes with a Core statement
+    on the session's connection (which no listener sees) calls it itself."""
     # Other processes learn of it from PostgreSQL itself: triggers on the tables the public sees send
     # NOTIFY with the table's name, delivered at commit (migration 0003).
     session.info["changed"] = True
@@ -69,7 +73,7 @@ def _mark_changed(session: Session, tables: set[str]) -> None:
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, flush: UOWTransaction) -> None:
     changed = [*session.new, *session.dirty, *session.deleted]
-    _mark_changed(session, {getattr(item, "__tablename__", "") for item in changed})
+    note_change(session, {getattr(item, "__tablename__", "") for item in changed})
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -77,7 +81,7 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
     # INSERT, UPDATE and DELETE statements run through the session change data without a flush.
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        _mark_changed(state.session, {getattr(table, "name", "")})
+        note_change(state.session, {getattr(table, "name", "")})
 
 
 @event.listens_for(Session, "after_commit")

@@ -16,9 +16,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
+from events.cache import note_change
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
@@ -34,7 +37,7 @@ from events.registrations.errors import (
     RegistrationCancelled,
     RegistrationClosed,
 )
-from events.registrations.forms import CheckedChange, RegistrationInput, check, check_change
+from events.registrations.forms import CheckedChange, CheckedRegistration, RegistrationInput, check, check_change
 from events.registrations.messages import Kind, MailSettings, compose
 from events.registrations.models import (
     ACTIVE_STATUSES,
@@ -166,7 +169,7 @@ async def questions_by_event(session: AsyncSession, event_ids: list[uuid.UUID]) 
 
 # Built once, run with parameters: on every registration, composing them would cost more than running them.
 _QUESTIONS = select(Question).where(Question.event_id == bindparam("event_id")).order_by(Question.position, Question.id)
-_SAME_PERSON = select(Registration).where(
+_SAME_PERSON = select(Registration.id, Registration.status, Registration.calendar_sequence).where(
     Registration.event_id == bindparam("event_id"), Registration.email_key == bindparam("email_key")
 )
 
@@ -196,37 +199,27 @@ async def register(
         return replay
     _ensure_open(event, context.now)
     checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
-    earlier = (await session.scalars(_SAME_PERSON, {"event_id": event_id, "email_key": checked.email_key})).all()
-    existing = next((row for row in earlier if row.status in ACTIVE_STATUSES), None)
-    if existing is not None:
+    connection = await session.connection()
+    earlier = (await connection.execute(_SAME_PERSON, {"event_id": event_id, "email_key": checked.email_key})).all()
+    active_id = next((row.id for row in earlier if row.status in ACTIVE_STATUSES), None)
+    if active_id is not None:
+        existing = await session.get_one(Registration, active_id)
         # Registering again is how people find a lost link: send it again, to that address only.
         token = await issue_token(session, existing, context)
         await send_mail(session, Kind.MANAGE_LINK, existing, locked, context, token=token)
         return Outcome(existing, token, await waitlist_position(session, existing), locked, already_registered=True)
     status = _status_for_new(event, checked.seats)
-    registration = Registration(
-        event_id=event_id,
+    registration = await _insert_registration(
+        session,
+        event,
+        checked,
         status=status,
-        name=checked.name,
-        email=checked.email,
-        email_key=checked.email_key,
-        phone=checked.phone,
-        home_city_id=checked.home_city_id,
-        language=checked.language,
-        seats=checked.seats,
-        members=checked.members,
-        answers=checked.answers,
         # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one.
         # A confirmation carries the invitation, whose raised sequence the INSERT writes at once.
         calendar_sequence=max((row.calendar_sequence for row in earlier), default=0)
         + int(status is RegistrationStatus.CONFIRMED),
-        consented_at=context.now,
-        created_at=context.now,
-        updated_at=context.now,
+        now=context.now,
     )
-    count_in(event, registration, context.now)
-    session.add(registration)
-    await session.flush()
     if idempotency_key is not None:
         session.add(
             IdempotencyKey(
@@ -319,11 +312,76 @@ async def _replay(
     return Outcome(registration, token, await waitlist_position(session, registration), locked, replayed=True)
 
 
+# The writes of every registration, as Core statements on the session's connection: the unit of work's flush would
+# cost more than the statements themselves (bench/registrations.py). Built once, run with parameters.
+_INSERT_REGISTRATION = insert(Registration).returning(Registration.id)
+_INSERT_TOKEN = insert(ManageToken)
+_SET_COUNTER = {
+    name: update(Event).where(Event.id == bindparam("event_id")).values({name: bindparam("value")})
+    for name in ("confirmed_seats", "waitlist_length")
+}
+
+
 async def issue_token(session: AsyncSession, registration: Registration, context: Context) -> str:
-    # Written with the transaction's next flush: nothing reads it back before the commit.
+    """A new manage link to a registration that is in the database already; only its hash is stored."""
     token, hashed = new_token()
-    session.add(ManageToken(registration_id=registration.id, token_hash=hashed, created_at=context.now))
+    await (await session.connection()).execute(
+        _INSERT_TOKEN, {"registration_id": registration.id, "token_hash": hashed, "created_at": context.now}
+    )
     return token
+
+
+async def _insert_registration(
+    session: AsyncSession,
+    event: Event,
+    checked: CheckedRegistration,
+    *,
+    status: RegistrationStatus,
+    calendar_sequence: int,
+    now: dt.datetime,
+) -> Registration:
+    """Write a new registration and count it in the event's counters, returning it as a persistent object of the
+    session, as if it had been loaded: later changes to it are flushed as usual."""
+    values: dict[str, Any] = {
+        "event_id": event.id,
+        "status": status,
+        "name": checked.name,
+        "email": checked.email,
+        "email_key": checked.email_key,
+        "phone": checked.phone,
+        "home_city_id": checked.home_city_id,
+        "language": checked.language,
+        "seats": checked.seats,
+        "members": checked.members,
+        "answers": checked.answers,
+        "consented_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "confirmed_at": now if status is RegistrationStatus.CONFIRMED else None,
+        "cancelled_at": None,
+        "cancelled_by": None,
+        "checked_in_at": None,
+        "erased_at": None,
+        "reminded_for": None,
+        "calendar_sequence": calendar_sequence,
+    }
+    connection = await session.connection()
+    registration = Registration(id=(await connection.execute(_INSERT_REGISTRATION, values)).scalar_one(), **values)
+    make_transient_to_detached(registration)  # every column is set, so nothing is left to load
+    session.add(registration)
+    if status is RegistrationStatus.CONFIRMED:
+        await _set_counter(connection, event, "confirmed_seats", event.confirmed_seats + registration.seats)
+    elif status is RegistrationStatus.WAITLISTED:
+        await _set_counter(connection, event, "waitlist_length", event.waitlist_length + 1)
+    note_change(session.sync_session, {"registrations", "events"})
+    return registration
+
+
+async def _set_counter(connection: AsyncConnection, event: Event, name: str, value: int) -> None:
+    """Write one of the event's counters (under its lock), and set the loaded event's value to match without
+    marking it changed, so no flush writes it again."""
+    await connection.execute(_SET_COUNTER[name], {"event_id": event.id, "value": value})
+    set_committed_value(event, name, value)
 
 
 async def waitlist_position(session: AsyncSession, registration: Registration) -> int | None:

@@ -433,3 +433,44 @@ async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number
     # registrations; the counter, the registration, its confirmation mail and its manage link.
     work = [statement for statement in statements if "SAVEPOINT" not in statement]
     assert len(work) == 9, "\n".join(work)
+
+
+async def test_a_new_registration_written_by_core_statements_behaves_as_if_loaded(session):
+    """register() writes the row, the counter, the manage link and the mail with Core statements; what it returns
+    is a persistent object of the session (a later change is flushed), the event is not left dirty, and the
+    commit moves the answer cache's data version on."""
+    from sqlalchemy import inspect, select
+
+    from events.cache import _LocalChanges
+    from events.catalog.models import Event
+    from events.registrations.forms import from_json
+    from events.registrations.models import ManageToken
+    from events.registrations.service import Context, register
+
+    event = await open_event(session, capacity=1)
+    await session.commit()
+    commits = _LocalChanges.count
+    context = Context("https://stedenband.test", "stedenband.test", NOW)
+    first = await register(session, event_id=event.id, sent=from_json(person(1)), context=context)
+    second = await register(session, event_id=event.id, sent=from_json(person(2)), context=context)
+    assert (first.registration.status.value, second.registration.status.value) == ("confirmed", "waitlisted")
+    assert inspect(first.registration).persistent and not session.is_modified(event)
+    assert (event.confirmed_seats, event.waitlist_length) == (1, 1)
+    stored = (
+        await session.execute(select(Event.confirmed_seats, Event.waitlist_length).where(Event.id == event.id))
+    ).one()
+    assert tuple(stored) == (1, 1)
+    tokens = await session.scalars(select(ManageToken.registration_id).order_by(ManageToken.id))
+    assert list(tokens) == [first.registration.id, second.registration.id]
+    assert [message.registration_id for message in await outbox(session)] == [
+        first.registration.id,
+        second.registration.id,
+    ]
+
+    await session.commit()
+    assert _LocalChanges.count == commits + 1
+
+    first.registration.phone = "+31 495 575 000"
+    await session.flush()
+    await session.refresh(first.registration)
+    assert first.registration.phone == "+31 495 575 000"
