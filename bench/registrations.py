@@ -14,7 +14,8 @@ list. Only 201 answers count; any other answer (seen by wrk, or in the server's 
 when wrk stopped, which the server finishes before the next measurement starts) fails the run. Afterwards it
 checks every event in the database: confirmed seats match the counter and stay within capacity, the waiting list
 matches its counter and began only once the event was full, nobody came in twice, every API registration queued
-its mail. Target: the API at >= 0.5x the bare endpoint on PostgreSQL. Needs wrk (Debian: apt-get install wrk).
+its mail. On Linux each round also reports the server's CPU time per registration written (from /proc). Target:
+the API at >= 0.5x the bare endpoint on PostgreSQL. Needs wrk (Debian: apt-get install wrk).
 By default both databases are measured when the PostgreSQL server answers, else SQLite only.
 """
 
@@ -138,6 +139,8 @@ class BenchEvent:
 class DatabaseResult:
     name: str
     rates: dict[str, list[float]] = field(default_factory=lambda: {BARE: [], API: []})
+    # The server process's CPU time per registration written, in milliseconds (Linux only: None elsewhere).
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {BARE: [], API: []})
     capacity: int = 0
     failures: list[str] = field(default_factory=list)
     check_lines: list[str] = field(default_factory=list)
@@ -256,6 +259,15 @@ def start_server(database_url: str, port: int, folder: Path, log_path: Path) -> 
     raise BenchError(f"the server did not become ready; see {log_path}")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) a process has used so far, from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     try:
@@ -332,7 +344,8 @@ async def measure_database(name: str, database_url: str, arguments: argparse.Nam
         base = f"http://127.0.0.1:{port}"
         used: list[BenchEvent] = []
 
-        async def run(event: BenchEvent, seconds: float, step: str) -> Measurement:
+        async def run(event: BenchEvent, seconds: float, step: str) -> tuple[Measurement, float | None]:
+            cpu_before = cpu_seconds(server.pid)
             path = (
                 f"/__bare_register/{event.event_id}"
                 if event.kind == BARE
@@ -349,17 +362,23 @@ async def measure_database(name: str, database_url: str, arguments: argparse.Nam
             event.answered += measurement.registered
             # The server finishes the requests that were in flight when wrk stopped (a closed connection does not
             # cancel them); the next measurement starts only once they are done.
-            await wait_until_idle(engine, event)
+            written = await wait_until_idle(engine, event)
+            cpu_after = cpu_seconds(server.pid)
+            # Every registration written, in flight or not, against all the CPU the server spent meanwhile.
+            cpu = None
+            if cpu_before is not None and cpu_after is not None and written:
+                cpu = (cpu_after - cpu_before) * 1000 / written
             problems = problems_of(measurement)
             print(
                 f"  {name:<10} {step:<12} {event.kind:<4} {measurement.rate:8.0f} registrations/s  "
-                f"({measurement.registered} x 201 in {measurement.seconds:.1f} s, latency avg {measurement.latency})"
+                f"({measurement.registered} x 201 in {measurement.seconds:.1f} s, latency avg {measurement.latency}"
+                + (f", server CPU {cpu:.1f} ms per registration)" if cpu is not None else ")")
                 + (f"  PROBLEMS: {', '.join(problems)}" if problems else ""),
                 flush=True,
             )
             if problems:
                 raise BenchError(f"{name}, {step}, {LABELS[event.kind]}: {', '.join(problems)}; see {result.log_path}")
-            return measurement
+            return measurement, cpu
 
         try:
             # Warm-up, twice: connection pools, prepared statements, templates and translations are ready after the
@@ -370,7 +389,7 @@ async def measure_database(name: str, database_url: str, arguments: argparse.Nam
                     label = f"warm-up {number} {kind}"
                     event = await new_event(engine, city, category, label=label, kind=kind, capacity=50)
                     used.append(event)
-                    rate = (await run(event, arguments.warmup, f"warm-up {number}")).rate
+                    rate = (await run(event, arguments.warmup, f"warm-up {number}"))[0].rate
                     api_rate = rate if kind == API else api_rate
             result.capacity = max(10, round(api_rate * arguments.seconds / 2))
             for number in range(1, arguments.rounds + 1):
@@ -380,7 +399,10 @@ async def measure_database(name: str, database_url: str, arguments: argparse.Nam
                         engine, city, category, label=f"{kind} round {number}", kind=kind, capacity=result.capacity
                     )
                     used.append(event)
-                    result.rates[kind].append((await run(event, arguments.seconds, step)).rate)
+                    measurement, cpu = await run(event, arguments.seconds, step)
+                    result.rates[kind].append(measurement.rate)
+                    if cpu is not None:
+                        result.cpu[kind].append(cpu)
         finally:
             stop_server(server)
         result.failures += [f"{name}: {problem}" for problem in problems_in_log(result.log_path)]
@@ -390,19 +412,20 @@ async def measure_database(name: str, database_url: str, arguments: argparse.Nam
     return result
 
 
-async def wait_until_idle(engine: AsyncEngine, event: BenchEvent, *, quiet: float = 1.0, limit: float = 120) -> None:
-    """Wait until the event's registrations stop growing for ``quiet`` seconds."""
+async def wait_until_idle(engine: AsyncEngine, event: BenchEvent, *, quiet: float = 1.0, limit: float = 120) -> int:
+    """Wait until the event's registrations stop growing for ``quiet`` seconds; how many there are then."""
     statement = select(func.count()).select_from(Registration).where(Registration.event_id == event.event_id)
     started = last_change = time.monotonic()
     seen = -1
     while time.monotonic() - last_change < quiet:
         async with engine.connect() as connection:
-            count = await connection.scalar(statement)
+            count = await connection.scalar(statement) or 0
         if count != seen:
             seen, last_change = count, time.monotonic()
         if time.monotonic() - started > limit:
             raise BenchError(f"the server was still registering for {event.label} after {limit:g} s")
         await asyncio.sleep(0.1)
+    return seen
 
 
 async def check_overbooking(engine: AsyncEngine, used: list[BenchEvent], result: DatabaseResult) -> None:
@@ -507,6 +530,14 @@ def report(result: DatabaseResult, arguments: argparse.Namespace) -> None:
     if result.name == "PostgreSQL":
         verdict = "met" if paired >= 0.5 else "NOT met"
         print(f"  target >= 0.50x on PostgreSQL (median of the rounds' ratios): {verdict}")
+    if result.cpu[BARE] and result.cpu[API]:
+        # Steadier than the rates on a machine whose speed drifts, and it says where a gap comes from: the server's
+        # CPU, or time it spends waiting (for the event's lock, between its round trips to the database).
+        bare_cpu, api_cpu = statistics.median(result.cpu[BARE]), statistics.median(result.cpu[API])
+        print(
+            f"  server CPU per registration (median of the rounds): bare {bare_cpu:.1f} ms, API {api_cpu:.1f} ms; "
+            f"bare/API {bare_cpu / api_cpu:.2f}x, the rate the API would reach were it bound by CPU alone"
+        )
     print(f"\n  Overbooking check ({result.name}), every event of the run, read back from the database:")
     for line in result.check_lines:
         print(line)
