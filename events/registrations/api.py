@@ -22,6 +22,7 @@ from events.registrations.service import (
     change_registration,
     find_by_token,
     manage_url,
+    questions_before_lock,
     register,
     waitlist_position,
 )
@@ -96,8 +97,10 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidFields([FieldError("Idempotency-Key", N_("An Idempotency-Key has 1 to 200 characters."))])
     sent = from_json(body)
+    slug = request.path_params["slug"]
+    questions = await questions_before_lock(session, slug)
     # Read under its lock: registering decides on its seats, and reading it twice would cost a round trip.
-    event = await get_public_event(session, await load_catalogue(session), request.path_params["slug"], lock=True)
+    event = await get_public_event(session, await load_catalogue(session), slug, lock=True)
     outcome = await register(
         session,
         event_id=event.id,
@@ -105,6 +108,7 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
         context=service_context(request),
         idempotency_key=key,
         loaded=event,
+        questions=questions,
     )
     if outcome.already_registered:
         # Answered as an error, but the transaction commits: the manage link goes out by e-mail again.

@@ -31,6 +31,7 @@ from events.registrations.service import (
     cancel_registration,
     change_registration,
     find_by_token,
+    questions_before_lock,
     questions_of,
     register,
     waitlist_position,
@@ -125,8 +126,8 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     verify_csrf(request, form)
     await rate_limit(request)
     catalogue = await load_catalogue(session)
+    questions = await questions_before_lock(session, request.path_params["slug"])
     event = await get_public_event(session, catalogue, request.path_params["slug"], lock=True)
-    questions = await questions_of(session, event.id)
     sent = from_form(form, questions)
     values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
     try:

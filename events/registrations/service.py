@@ -174,8 +174,22 @@ _SAME_PERSON = select(Registration.id, Registration.status, Registration.calenda
 )
 
 
+_QUESTIONS_BY_SLUG = (
+    select(Question)
+    .join(Event, Event.id == Question.event_id)
+    .where(Event.slug == bindparam("slug"))
+    .order_by(Question.position, Question.id)
+)
+
+
 async def questions_of(session: AsyncSession, event_id: uuid.UUID) -> list[Question]:
     return list((await session.scalars(_QUESTIONS, {"event_id": event_id})).all())
+
+
+async def questions_before_lock(session: AsyncSession, slug: str) -> list[Question]:
+    """The questions of the event with this slug, read before registering takes the event's lock: every
+    registration for the event waits while another holds it, and so for every statement run under it."""
+    return list((await session.scalars(_QUESTIONS_BY_SLUG, {"slug": slug})).all())
 
 
 async def register(

@@ -429,8 +429,11 @@ async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number
     assert len(reads_of_the_event) == 1, reads_of_the_event
     if session.bind.dialect.name == "postgresql":
         assert reads_of_the_event[0].endswith("FOR UPDATE OF events")
-    # Cities and categories (cached per process outside tests), the event, its questions, the address's earlier
-    # registrations; the counter, the registration, its confirmation mail and its manage link.
+    # The questions are read before the lock is taken, so that no other registration waits for them.
+    questions = next(number for number, statement in enumerate(statements) if "FROM questions" in statement)
+    assert questions < statements.index(reads_of_the_event[0])
+    # Cities and categories (cached per process outside tests), the event's questions, the event, the address's
+    # earlier registrations; the registration, the counter, its manage link and its confirmation mail.
     work = [statement for statement in statements if "SAVEPOINT" not in statement]
     assert len(work) == 9, "\n".join(work)
 
