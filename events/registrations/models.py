@@ -23,7 +23,7 @@ class RegistrationStatus(enum.StrEnum):
 
 
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
-_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'pending')"
+ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'pending')"
 
 
 class QuestionKind(enum.StrEnum):
@@ -59,8 +59,8 @@ class Registration(Base):
             "event_id",
             "email_key",
             unique=True,
-            sqlite_where=text(_ACTIVE_SQL),
-            postgresql_where=text(_ACTIVE_SQL),
+            sqlite_where=text(ACTIVE_SQL),
+            postgresql_where=text(ACTIVE_SQL),
         ),
         Index("ix_registrations_event_id_status_id", "event_id", "status", "id"),
     )

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Insert, Integer, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,7 +40,7 @@ from events.registrations.errors import (
 from events.registrations.forms import CheckedChange, CheckedRegistration, RegistrationInput, check, check_change
 from events.registrations.messages import Kind, MailSettings, compose
 from events.registrations.models import (
-    ACTIVE_STATUSES,
+    ACTIVE_SQL,
     IdempotencyKey,
     ManageToken,
     Question,
@@ -169,8 +169,10 @@ async def questions_by_event(session: AsyncSession, event_ids: list[uuid.UUID]) 
 
 # Built once, run with parameters: on every registration, composing them would cost more than running them.
 _QUESTIONS = select(Question).where(Question.event_id == bindparam("event_id")).order_by(Question.position, Question.id)
-_SAME_PERSON = select(Registration.id, Registration.status, Registration.calendar_sequence).where(
-    Registration.event_id == bindparam("event_id"), Registration.email_key == bindparam("email_key")
+_ACTIVE_OF_PERSON = select(Registration).where(
+    Registration.event_id == bindparam("event_id"),
+    Registration.email_key == bindparam("email_key"),
+    text(ACTIVE_SQL),
 )
 
 
@@ -213,27 +215,23 @@ async def register(
         return replay
     _ensure_open(event, context.now)
     checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
-    connection = await session.connection()
-    earlier = (await connection.execute(_SAME_PERSON, {"event_id": event_id, "email_key": checked.email_key})).all()
-    active_id = next((row.id for row in earlier if row.status in ACTIVE_STATUSES), None)
-    if active_id is not None:
-        existing = await session.get_one(Registration, active_id)
+    registration, too_many = None, None
+    try:
+        status = _status_for_new(event, checked.seats)
+    except NotEnoughSeats as error:
+        too_many = error  # unless the address is registered already, which is answered first
+    else:
+        # None when the address holds an active registration for the event already.
+        registration = await _insert_registration(session, event, checked, status=status, now=context.now)
+    if registration is None:
+        existing = await session.scalar(_ACTIVE_OF_PERSON, {"event_id": event_id, "email_key": checked.email_key})
+        if existing is None:
+            assert too_many is not None  # the INSERT wrote nothing only because of an active registration
+            raise too_many
         # Registering again is how people find a lost link: send it again, to that address only.
         token = await issue_token(session, existing, context)
         await send_mail(session, Kind.MANAGE_LINK, existing, locked, context, token=token)
         return Outcome(existing, token, await waitlist_position(session, existing), locked, already_registered=True)
-    status = _status_for_new(event, checked.seats)
-    registration = await _insert_registration(
-        session,
-        event,
-        checked,
-        status=status,
-        # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one.
-        # A confirmation carries the invitation, whose raised sequence the INSERT writes at once.
-        calendar_sequence=max((row.calendar_sequence for row in earlier), default=0)
-        + int(status is RegistrationStatus.CONFIRMED),
-        now=context.now,
-    )
     if idempotency_key is not None:
         session.add(
             IdempotencyKey(
@@ -326,9 +324,30 @@ async def _replay(
     return Outcome(registration, token, await waitlist_position(session, registration), locked, replayed=True)
 
 
+def _insert_unless_registered() -> Insert:
+    """INSERT … SELECT of a new registration, which writes nothing when the address holds an active registration
+    for the event already (the partial unique index would refuse it; this way the transaction goes on), and takes
+    the invitation's sequence on from the address's earlier registrations: one statement, where looking first
+    would take a round trip more while the event is locked. RETURNING gives the id and the sequence."""
+    table = Registration.__table__
+    given = [column for column in table.c if column.name not in ("id", "calendar_sequence")]
+    same_person = (table.c.event_id == bindparam("event_id")) & (table.c.email_key == bindparam("email_key"))
+    earlier_sequence = select(func.coalesce(func.max(table.c.calendar_sequence), 0)).where(same_person)
+    registered = select(table.c.id).where(same_person, text(ACTIVE_SQL))
+    values = select(
+        *(bindparam(column.name, type_=column.type) for column in given),
+        earlier_sequence.scalar_subquery() + bindparam("sequence_raised", type_=Integer),
+    ).where(~exists(registered))
+    return (
+        insert(Registration)
+        .from_select([*(column.name for column in given), "calendar_sequence"], values)
+        .returning(Registration.id, Registration.calendar_sequence)
+    )
+
+
 # The writes of every registration, as Core statements on the session's connection: the unit of work's flush would
 # cost more than the statements themselves (bench/registrations.py). Built once, run with parameters.
-_INSERT_REGISTRATION = insert(Registration).returning(Registration.id)
+_INSERT_REGISTRATION = _insert_unless_registered()
 _INSERT_TOKEN = insert(ManageToken)
 _SET_COUNTER = {
     name: update(Event).where(Event.id == bindparam("event_id")).values({name: bindparam("value")})
@@ -346,16 +365,11 @@ async def issue_token(session: AsyncSession, registration: Registration, context
 
 
 async def _insert_registration(
-    session: AsyncSession,
-    event: Event,
-    checked: CheckedRegistration,
-    *,
-    status: RegistrationStatus,
-    calendar_sequence: int,
-    now: dt.datetime,
-) -> Registration:
+    session: AsyncSession, event: Event, checked: CheckedRegistration, *, status: RegistrationStatus, now: dt.datetime
+) -> Registration | None:
     """Write a new registration and count it in the event's counters, returning it as a persistent object of the
-    session, as if it had been loaded: later changes to it are flushed as usual."""
+    session, as if it had been loaded (later changes to it are flushed as usual); None, and nothing written, when
+    the address holds an active registration for the event already."""
     values: dict[str, Any] = {
         "event_id": event.id,
         "status": status,
@@ -377,10 +391,15 @@ async def _insert_registration(
         "checked_in_at": None,
         "erased_at": None,
         "reminded_for": None,
-        "calendar_sequence": calendar_sequence,
     }
     connection = await session.connection()
-    registration = Registration(id=(await connection.execute(_INSERT_REGISTRATION, values)).scalar_one(), **values)
+    # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one. A
+    # confirmation carries the invitation, whose raised sequence the INSERT writes at once.
+    raised = int(status is RegistrationStatus.CONFIRMED)
+    written = (await connection.execute(_INSERT_REGISTRATION, {**values, "sequence_raised": raised})).one_or_none()
+    if written is None:
+        return None
+    registration = Registration(id=written.id, calendar_sequence=written.calendar_sequence, **values)
     make_transient_to_detached(registration)  # every column is set, so nothing is left to load
     session.add(registration)
     if status is RegistrationStatus.CONFIRMED:
