@@ -17,17 +17,30 @@ def redis_is_running() -> bool:
         return False
 
 
+# Inside one window of a minute, 45 seconds before its end: counts made at the real time could straddle two windows.
+PINNED = 1_800_000_015.0
+
+
 async def test_memory_limiter_counts_per_address():
-    limiter = MemoryRateLimiter(2, 60)
+    limiter = MemoryRateLimiter(2, 60, clock=lambda: PINNED)
     assert [await limiter.hit("a"), await limiter.hit("a"), await limiter.hit("b")] == [None, None, None]
-    retry_after = await limiter.hit("a")
-    assert retry_after is not None and 1 <= retry_after <= 60
+    assert await limiter.hit("a") == 45
+
+
+async def test_memory_limiter_starts_a_new_window_each_period():
+    now = [PINNED]
+    limiter = MemoryRateLimiter(1, 60, clock=lambda: now[0])
+    assert [await limiter.hit("a"), await limiter.hit("a")] == [None, 45]
+    now[0] += 45
+    assert await limiter.hit("a") is None
 
 
 @pytest.mark.skipif(not redis_is_running(), reason="no Redis on 127.0.0.1:6379")
 async def test_redis_limiter_is_shared_by_every_process():
     key = f"test-{uuid.uuid4()}"
-    first, second = (RedisRateLimiter("redis://127.0.0.1:6379/0", 3, 60) for _ in range(2))  # two processes
+    first, second = (  # two processes
+        RedisRateLimiter("redis://127.0.0.1:6379/0", 3, 60, clock=lambda: PINNED) for _ in range(2)
+    )
     results = [await first.hit(key), await second.hit(key), await first.hit(key), await second.hit(key)]
     assert results[:3] == [None, None, None] and results[3] is not None
     await first.redis.aclose()

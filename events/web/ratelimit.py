@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from events.settings import Settings, parse_rate
@@ -19,14 +20,15 @@ class RateLimiter(Protocol):
 
 
 class MemoryRateLimiter:
-    """Fixed windows per key, in this process only."""
+    """Fixed windows per key, in this process only. ``clock``: the time in seconds (tests pin it, so that a count
+    never straddles two windows)."""
 
-    def __init__(self, limit: int, period: int) -> None:
-        self.limit, self.period = limit, period
+    def __init__(self, limit: int, period: int, *, clock: Callable[[], float] = time.time) -> None:
+        self.limit, self.period, self.clock = limit, period, clock
         self._counts: dict[tuple[str, int], int] = {}
 
     async def hit(self, key: str) -> int | None:
-        now = time.time()
+        now = self.clock()
         window = int(now // self.period)
         if len(self._counts) > 10_000:
             self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
@@ -40,16 +42,16 @@ class MemoryRateLimiter:
 class RedisRateLimiter:
     """The same fixed windows, counted in Redis so every process sees one count."""
 
-    def __init__(self, url: str, limit: int, period: int) -> None:
+    def __init__(self, url: str, limit: int, period: int, *, clock: Callable[[], float] = time.time) -> None:
         import redis.asyncio
 
         self.redis = redis.asyncio.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        self.limit, self.period = limit, period
+        self.limit, self.period, self.clock = limit, period, clock
 
     async def hit(self, key: str) -> int | None:
         import redis.exceptions
 
-        now = time.time()
+        now = self.clock()
         window = int(now // self.period)
         name = f"stedenband:registrations:{key}:{window}"
         try:
