@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from events.catalog.models import Event, EventStatus
+from events.catalog.models import Category, City, Event, EventStatus
 from events.database import create_engine, make_sessionmaker, transaction, utcnow, write_engine
 from events.feeds.models import FeedSource
 from events.feeds.sources import add_source
@@ -368,8 +368,6 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     sessions = make_sessionmaker(engine)
     start = utcnow().replace(microsecond=0) + dt.timedelta(days=20)
     async with transaction(sessions) as session:
-        from events.catalog.models import Category, City
-
         city = await session.scalar(select(City).where(City.slug == "weert"))
         category = await session.scalar(select(Category).where(Category.slug == "culture"))
         event = await create_event(
@@ -426,6 +424,37 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     there = await yuhang.events()
     assert list(there) == [uid] and there[uid].status is EventStatus.CANCELLED
     assert len(await weert.events()) == 1
+
+    # An event the organisers delete (or unpublish) departs: Weert's feed keeps a cancelled tombstone of it, and
+    # Yuhang's copy is marked cancelled, never deleted.
+    from events.catalog.service import delete_event
+
+    async with transaction(sessions) as session:
+        city = await session.scalar(select(City).where(City.slug == "weert"))
+        category = await session.scalar(select(Category).where(Category.slug == "culture"))
+        departing = await create_event(
+            session,
+            texts={"en": EventText(title="Lantern workshop")},
+            category=category,
+            city=city,
+            office=city,
+            starts_at=start + dt.timedelta(days=3),
+            ends_at=start + dt.timedelta(days=3, hours=2),
+            status=EventStatus.PUBLISHED,
+            now=utcnow(),
+        )
+        departing_uid = f"{departing.id}@weert.test"
+    await sync_both()
+    there = await yuhang.events()
+    assert sorted(there) == sorted([uid, departing_uid])
+    assert there[departing_uid].status is EventStatus.PUBLISHED
+    async with transaction(sessions) as session:
+        await delete_event(session, await session.get_one(Event, departing.id), now=utcnow())
+    await sync_both()
+    there = await yuhang.events()
+    assert sorted(there) == sorted([uid, departing_uid])  # no duplicate, nothing deleted
+    assert there[departing_uid].status is EventStatus.CANCELLED
+    assert len(await weert.events()) == 2
     await engine.dispose()
     listing = weert.run("feeds", "list")
     assert "synced:" in listing.stdout and "last error" not in listing.stdout
