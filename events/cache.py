@@ -249,8 +249,9 @@ class CachedAnswer:
     # Makes the same answer gzip-compressed, for the clients that accept it; run once, at the first such client.
     make_gzip: Callable[[], bytes] | None = None
     gzip_headers: list[tuple[bytes, bytes]] | None = None
-    # The route that made it, for the request log of answers served before routing.
-    route: object = None
+    # The template of the route that made it ("/api/v1/events/{slug}"), for the request log of hits, which are
+    # answered before routing.
+    route_template: str = "-"
     _gzip: bytes | None = field(default=None, repr=False)
     # Each variant of a hit (not modified?, gzip?) as served: status, headers with the security headers, body.
     hits: dict[tuple[bool, bool], tuple[int, list[tuple[bytes, bytes]], bytes]] = field(

@@ -76,6 +76,24 @@ async def cached_app(database_url):
         yield app, client
 
 
+async def test_a_hit_is_logged_with_the_template_of_the_route_that_made_it(cached_app, caplog):
+    """Hits are answered before routing; under a mount (the API's /api/v1) the log line still names the whole route,
+    as the miss's line does, and never the real path."""
+    app, client = cached_app
+    with caplog.at_level("INFO", logger="events.requests"):
+        for _ in range(2):
+            await client.get("/api/v1/events/some-slug-that-does-not-exist")  # a 404: not kept
+        answers = [(await client.get("/api/v1/categories")).headers["x-cache"] for _ in range(2)]
+    assert answers == ["miss", "hit"]
+    lines = [record.getMessage().rsplit(" in ", 1)[0] for record in caplog.records if record.name == "events.requests"]
+    assert lines == [
+        "GET /api/v1/events/{slug} answered 404",
+        "GET /api/v1/events/{slug} answered 404",
+        "GET /api/v1/categories answered 200",
+        "GET /api/v1/categories answered 200",
+    ]
+
+
 async def test_hits_304s_gzip_and_one_entry_per_language(cached_app):
     app, client = cached_app
     first = await client.get("/?lang=en")

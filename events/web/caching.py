@@ -88,7 +88,7 @@ async def _make(
     if (until := getattr(request.state, "valid_until", None)) is not None:
         expires = min(expires, until)
     entry = _entry(response, bytes(response.body), token=token, expires=expires)
-    entry.route = request.scope.get("route")
+    entry.route_template = route_template(request.scope)
     return entry, _answer(request, entry, hit=False)
 
 
@@ -269,6 +269,5 @@ class ServeFromCache:
         status, headers, body = parts
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
-        scope["route"] = entry.route
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        log_request(request_log, scope["method"], route_template(scope), status, duration_ms)
+        log_request(request_log, scope["method"], entry.route_template, status, duration_ms)
