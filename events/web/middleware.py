@@ -274,18 +274,35 @@ class Language:
         await self.app(scope, receive, send_with_cookie)
 
 
-def request_language(scope: Scope, default: str) -> tuple[str | None, str | None, str]:
+LanguageDecision = tuple[str | None, str | None, str]
+# Decisions by the headers and query string they were made from: calendar apps and API clients send the same ones
+# poll after poll, and every request that may be answered from the cache asks. Emptied when full.
+_decided: dict[tuple[bytes, bytes, bytes, str], LanguageDecision] = {}
+_DECISIONS_KEPT = 4096
+
+
+def request_language(scope: Scope, default: str) -> LanguageDecision:
     """What a request says about its language: the ``?lang=`` value as sent (checked or not), the language its
     cookie remembers, and the language to answer in: ``?lang=`` when it is ours, then the cookie, then
     ``Accept-Language``, then the default."""
     query = scope.get("query_string", b"")
-    asked = _asked_language(query) if b"lang=" in query else None
     cookie_header, accept_language = b"", b""
     for name, value in scope["headers"]:
         if name == b"cookie":
             cookie_header = value
         elif name == b"accept-language":
             accept_language = value
+    key = (query, cookie_header, accept_language, default)
+    decision = _decided.get(key)
+    if decision is None:
+        if len(_decided) >= _DECISIONS_KEPT:
+            _decided.clear()
+        decision = _decided[key] = _decide_language(query, cookie_header, accept_language, default)
+    return decision
+
+
+def _decide_language(query: bytes, cookie_header: bytes, accept_language: bytes, default: str) -> LanguageDecision:
+    asked = _asked_language(query) if b"lang=" in query else None
     cookie = cookie_language(cookie_header.decode("latin-1")) if b"lang=" in cookie_header else None
     if asked in LANGUAGES:
         return asked, cookie, asked
