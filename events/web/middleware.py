@@ -276,9 +276,11 @@ class Language:
 
 LanguageDecision = tuple[str | None, str | None, str]
 # Decisions by the headers and query string they were made from: calendar apps and API clients send the same ones
-# poll after poll, and every request that may be answered from the cache asks. Emptied when full.
+# poll after poll, and every request that may be answered from the cache asks. Emptied when full; long inputs
+# (a browser's cookies) are decided afresh, so the memory kept stays small whatever clients send.
 _decided: dict[tuple[bytes, bytes, bytes, str], LanguageDecision] = {}
 _DECISIONS_KEPT = 4096
+_LONGEST_KEPT = 512  # bytes of query string, cookie and Accept-Language together
 
 
 def request_language(scope: Scope, default: str) -> LanguageDecision:
@@ -295,9 +297,11 @@ def request_language(scope: Scope, default: str) -> LanguageDecision:
     key = (query, cookie_header, accept_language, default)
     decision = _decided.get(key)
     if decision is None:
-        if len(_decided) >= _DECISIONS_KEPT:
-            _decided.clear()
-        decision = _decided[key] = _decide_language(query, cookie_header, accept_language, default)
+        decision = _decide_language(query, cookie_header, accept_language, default)
+        if len(query) + len(cookie_header) + len(accept_language) <= _LONGEST_KEPT:
+            if len(_decided) >= _DECISIONS_KEPT:
+                _decided.clear()
+            _decided[key] = decision
     return decision
 
 
