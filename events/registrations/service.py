@@ -211,7 +211,7 @@ async def register(
         questions = await questions_of(session, event_id)
     locked = await lock_event(session, event_id, loaded=loaded)
     event = locked.event
-    if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key, context.now)):
+    if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key, context)):
         return replay
     _ensure_open(event, context.now)
     checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
@@ -286,12 +286,20 @@ def _status_for_new(event: Event, seats: int) -> RegistrationStatus:
     raise NotEnoughSeats(left or 0)
 
 
+def counted_in(event: Event, status: RegistrationStatus, seats: int) -> tuple[str, int] | None:
+    """The event's counter that a registration of ``status`` and ``seats`` joins, and the counter's new value."""
+    if status is RegistrationStatus.CONFIRMED:
+        return "confirmed_seats", event.confirmed_seats + seats
+    if status is RegistrationStatus.WAITLISTED:
+        return "waitlist_length", event.waitlist_length + 1
+    return None
+
+
 def count_in(event: Event, registration: Registration, now: dt.datetime) -> None:
+    if (counted := counted_in(event, registration.status, registration.seats)) is not None:
+        setattr(event, *counted)
     if registration.status is RegistrationStatus.CONFIRMED:
-        event.confirmed_seats += registration.seats
         registration.confirmed_at = now
-    elif registration.status is RegistrationStatus.WAITLISTED:
-        event.waitlist_length += 1
 
 
 def count_out(event: Event, registration: Registration) -> None:
@@ -308,7 +316,7 @@ def _fingerprint(event: Event, sent: RegistrationInput) -> str:
 
 
 async def _replay(
-    session: AsyncSession, locked: Locked, sent: RegistrationInput, key: str, now: dt.datetime
+    session: AsyncSession, locked: Locked, sent: RegistrationInput, key: str, context: Context
 ) -> Outcome | None:
     """A retry with the same Idempotency-Key: the same registration, with a new working manage link."""
     stored = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == token_hash(key)))
@@ -319,8 +327,7 @@ async def _replay(
     registration = await session.get(Registration, stored.registration_id)
     if registration is None:
         raise IdempotencyConflict()
-    token, hashed = new_token()
-    session.add(ManageToken(registration_id=registration.id, token_hash=hashed, created_at=now))
+    token = await issue_token(session, registration, context)
     return Outcome(registration, token, await waitlist_position(session, registration), locked, replayed=True)
 
 
@@ -402,10 +409,8 @@ async def _insert_registration(
     registration = Registration(id=written.id, calendar_sequence=written.calendar_sequence, **values)
     make_transient_to_detached(registration)  # every column is set, so nothing is left to load
     session.add(registration)
-    if status is RegistrationStatus.CONFIRMED:
-        await _set_counter(connection, event, "confirmed_seats", event.confirmed_seats + registration.seats)
-    elif status is RegistrationStatus.WAITLISTED:
-        await _set_counter(connection, event, "waitlist_length", event.waitlist_length + 1)
+    if (counted := counted_in(event, status, registration.seats)) is not None:
+        await _set_counter(connection, event, *counted)
     note_change(session.sync_session, {"registrations", "events"})
     return registration
 

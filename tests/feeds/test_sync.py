@@ -367,21 +367,25 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     engine = create_engine(weert.database_url)
     sessions = make_sessionmaker(engine)
     start = utcnow().replace(microsecond=0) + dt.timedelta(days=20)
-    async with transaction(sessions) as session:
-        city = await session.scalar(select(City).where(City.slug == "weert"))
-        category = await session.scalar(select(Category).where(Category.slug == "culture"))
-        event = await create_event(
-            session,
-            texts={"en": EventText(title="Carillon concert")},
-            category=category,
-            city=city,
-            office=city,
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=1),
-            status=EventStatus.PUBLISHED,
-            now=utcnow(),
-        )
-        uid = f"{event.id}@weert.test"
+
+    async def publish_in_weert(title: str, starts_at: dt.datetime, hours: int) -> Event:
+        async with transaction(sessions) as session:
+            city = await session.scalar(select(City).where(City.slug == "weert"))
+            category = await session.scalar(select(Category).where(Category.slug == "culture"))
+            return await create_event(
+                session,
+                texts={"en": EventText(title=title)},
+                category=category,
+                city=city,
+                office=city,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(hours=hours),
+                status=EventStatus.PUBLISHED,
+                now=utcnow(),
+            )
+
+    event = await publish_in_weert("Carillon concert", start, 1)
+    uid = f"{event.id}@weert.test"
 
     async def sync_both():
         for platform in (yuhang, weert, yuhang, weert):  # repeated syncs must not duplicate anything
@@ -429,21 +433,8 @@ async def test_two_platforms_that_subscribe_to_each_other(platforms):
     # Yuhang's copy is marked cancelled, never deleted.
     from events.catalog.service import delete_event
 
-    async with transaction(sessions) as session:
-        city = await session.scalar(select(City).where(City.slug == "weert"))
-        category = await session.scalar(select(Category).where(Category.slug == "culture"))
-        departing = await create_event(
-            session,
-            texts={"en": EventText(title="Lantern workshop")},
-            category=category,
-            city=city,
-            office=city,
-            starts_at=start + dt.timedelta(days=3),
-            ends_at=start + dt.timedelta(days=3, hours=2),
-            status=EventStatus.PUBLISHED,
-            now=utcnow(),
-        )
-        departing_uid = f"{departing.id}@weert.test"
+    departing = await publish_in_weert("Lantern workshop", start + dt.timedelta(days=3), 2)
+    departing_uid = f"{departing.id}@weert.test"
     await sync_both()
     there = await yuhang.events()
     assert sorted(there) == sorted([uid, departing_uid])
