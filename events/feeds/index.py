@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Select, String, func, literal_column, select, type_coerce
+from sqlalchemy import BigInteger, String, bindparam, func, literal_column, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from events.catalog.models import Event
@@ -103,6 +103,10 @@ class FeedIndex:
     def __init__(self) -> None:
         self._events: dict[object, IndexedEvent] = {}
         self._ordered: list[IndexedEvent] = []
+        self._rows: list[FeedRow] = []  # the rows of _ordered, in the same order: the unfiltered feed
+        # No event in the index ended before this (or a little later, after a change): until the cutoff passes
+        # it, the unfiltered feed is all the rows, copied at C speed rather than each event looked at.
+        self._first_end: dt.datetime | None = None
         self._departing: set[object] = set()  # ids of events with departures
         self._since: int | None = None  # read stamps from this one on
         self._read_all_at = 0.0  # monotonic
@@ -113,17 +117,30 @@ class FeedIndex:
         """The feed's events, after reading what changed since the last call."""
         await self.refresh(session, now=now)
         cutoff = now - KEEP_ENDED
-        ordered = self._ordered
+        self._let_go_of_ended(cutoff, now)
         if selection:
             matches = selection.matches
-            listed = [
-                event.row
-                for event in ordered
-                if matches(event.category_id, event.city_id) and (event.ends is None or event.ends > cutoff)
-            ]
+            listed = [event.row for event in self._ordered if matches(event.category_id, event.city_id)]
         else:
-            listed = [event.row for event in ordered if event.ends is None or event.ends > cutoff]
+            listed = self._rows.copy()  # a copy: the next refresh changes the index's own list in place
         return FeedRows(listed, self._departed(selection, cutoff) if selection else [])
+
+    def _let_go_of_ended(self, cutoff: dt.datetime, now: dt.datetime) -> None:
+        """Drop the events that ended KEEP_ENDED before ``now``: they have left every feed for good."""
+        if self._first_end is None or self._first_end > cutoff:
+            return
+        for event in self._ordered:
+            if event.ends is not None and event.ends <= cutoff:
+                del self._events[event.row.event_id]
+                self._departing.discard(event.row.event_id)
+        self._set_order([event for event in self._ordered if event.ends is None or event.ends > cutoff])
+        # A request that took its time earlier (a little before ``now``) would miss what was dropped: read all.
+        self._read_all_for = max(now, self._read_all_for or now)
+
+    def _set_order(self, ordered: list[IndexedEvent]) -> None:
+        self._ordered = ordered
+        self._rows = [event.row for event in ordered]
+        self._first_end = min((event.ends for event in ordered if event.ends is not None), default=None)
 
     def _departed(self, selection: Selection, cutoff: dt.datetime) -> list[FeedRow]:
         gone = [
@@ -169,10 +186,9 @@ class FeedIndex:
         self._read_all_at, self._read_all_for = time.monotonic(), now
 
     async def _read_changed(self, connection: AsyncConnection, since: int) -> None:
-        changed = Event.feed_version >= since
-        found = (await connection.execute(select(*_LIGHT_COLUMNS).where(changed))).all()
+        found = (await connection.execute(_CHANGED, {"since": since})).all()
         if found:
-            self._merge(found, await _departures(connection, select(Event.id).where(changed)), everything=False)
+            self._merge(found, await _departures(connection, since), everything=False)
 
     def _merge(
         self,
@@ -198,24 +214,34 @@ class FeedIndex:
             if left:
                 self._departing.add(event_id)
         if everything or len(replaced) + len(added) > SORT_AGAIN_ABOVE:
-            self._ordered = sorted(events.values(), key=_order)
+            self._set_order(sorted(events.values(), key=_order))
             return
-        ordered = self._ordered
+        ordered, rows = self._ordered, self._rows
         for old in replaced:
-            del ordered[bisect.bisect_left(ordered, old.order, key=_order)]
+            position = bisect.bisect_left(ordered, old.order, key=_order)
+            del ordered[position], rows[position]
         for event in added:
-            bisect.insort(ordered, event, key=_order)
+            position = bisect.bisect_right(ordered, event.order, key=_order)
+            ordered.insert(position, event)
+            rows.insert(position, event.row)
+            if event.ends is not None and (self._first_end is None or event.ends < self._first_end):
+                self._first_end = event.ends
 
 
-async def _departures(
-    connection: AsyncConnection, of_events: Select[Any] | None
-) -> dict[object, frozenset[tuple[int, int]]]:
-    """The (category, city) pairs that some events (None: all) left, by raw event id."""
-    statement = select(type_coerce(FeedDeparture.event_id, String), FeedDeparture.category_id, FeedDeparture.city_id)
-    if of_events is not None:
-        statement = statement.where(FeedDeparture.event_id.in_(of_events))
+# Built once: after one change, a rebuild runs them for one event, and building them anew cost more.
+_CHANGED = select(*_LIGHT_COLUMNS).where(Event.feed_version >= bindparam("since"))
+_ALL_DEPARTURES = select(type_coerce(FeedDeparture.event_id, String), FeedDeparture.category_id, FeedDeparture.city_id)
+_CHANGED_DEPARTURES = _ALL_DEPARTURES.where(
+    FeedDeparture.event_id.in_(select(Event.id).where(Event.feed_version >= bindparam("since")))
+)
+
+
+async def _departures(connection: AsyncConnection, since: int | None) -> dict[object, frozenset[tuple[int, int]]]:
+    """The (category, city) pairs that the events stamped ``since`` or later (None: all events) left, by raw
+    event id."""
+    statement, parameters = (_ALL_DEPARTURES, {}) if since is None else (_CHANGED_DEPARTURES, {"since": since})
     pairs: dict[object, set[tuple[int, int]]] = {}
-    for event_id, category_id, city_id in await connection.execute(statement):
+    for event_id, category_id, city_id in await connection.execute(statement, parameters):
         pairs.setdefault(event_id, set()).add((category_id, city_id))
     return {event_id: frozenset(found) for event_id, found in pairs.items()}
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Select, String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.catalog.models import Category, City, Event, EventStatus, EventTranslation, OccurrenceChange, Venue
@@ -96,39 +96,50 @@ _EVENT_COLUMNS = [
 ]
 
 
-async def load_calendar_events(
-    session: AsyncSession, catalogue: Catalogue, event_ids: Sequence[uuid.UUID]
-) -> list[CalendarEvent]:
-    """Several events in any state, with their texts, changed dates, venue and source: three statements, and one
-    each for their venues and sources when they have any."""
-    connection = await session.connection()
-    statement = select(*_EVENT_COLUMNS).where(Event.id.in_(event_ids))
-    rows: Sequence[Any] = (await connection.execute(statement)).all()  # the columns' own types, in order
-    texts: dict[object, dict[str, TextRow]] = {row.raw_id: {} for row in rows}
-    text_columns = select(
+# Built once: a feed rebuilt after one change runs these for one event, and building the statements anew (and
+# their cache keys) took longer than running them.
+_EVENTS = select(*_EVENT_COLUMNS).where(Event.id.in_(bindparam("ids", expanding=True)))
+_TEXTS = (
+    select(
         type_coerce(EventTranslation.event_id, String),
         EventTranslation.language,
         EventTranslation.title,
         EventTranslation.summary,
         EventTranslation.description,
     )
-    ordered = EventTranslation.event_id, EventTranslation.language
-    for event_id, language, title, summary, description in await connection.execute(
-        text_columns.where(EventTranslation.event_id.in_(event_ids)).order_by(*ordered)
-    ):
-        texts[event_id][language] = TextRow(title, summary, description)
-    changes: dict[object, list[ChangeRow]] = {row.raw_id: [] for row in rows}
-    change_columns = select(
+    .where(EventTranslation.event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(EventTranslation.event_id, EventTranslation.language)
+)
+_CHANGES = (
+    select(
         type_coerce(OccurrenceChange.event_id, String),
         OccurrenceChange.original_start,
         OccurrenceChange.cancelled,
         OccurrenceChange.starts_at,
         OccurrenceChange.ends_at,
     )
-    ordered_changes = OccurrenceChange.event_id, OccurrenceChange.original_start
-    for event_id, original_start, cancelled, starts_at, ends_at in await connection.execute(
-        change_columns.where(OccurrenceChange.event_id.in_(event_ids)).order_by(*ordered_changes)
-    ):
+    .where(OccurrenceChange.event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(OccurrenceChange.event_id, OccurrenceChange.original_start)
+)
+_BY_ID: dict[Any, Select[Any]] = {
+    Venue: select(Venue).where(Venue.id.in_(bindparam("ids", expanding=True))),
+    FeedSource: select(FeedSource).where(FeedSource.id.in_(bindparam("ids", expanding=True))),
+}
+
+
+async def load_calendar_events(
+    session: AsyncSession, catalogue: Catalogue, event_ids: Sequence[uuid.UUID]
+) -> list[CalendarEvent]:
+    """Several events in any state, with their texts, changed dates, venue and source: three statements, and one
+    each for their venues and sources when they have any."""
+    connection = await session.connection()
+    ids = {"ids": list(event_ids)}
+    rows: Sequence[Any] = (await connection.execute(_EVENTS, ids)).all()  # the columns' own types, in order
+    texts: dict[object, dict[str, TextRow]] = {row.raw_id: {} for row in rows}
+    for event_id, language, title, summary, description in await connection.execute(_TEXTS, ids):
+        texts[event_id][language] = TextRow(title, summary, description)
+    changes: dict[object, list[ChangeRow]] = {row.raw_id: [] for row in rows}
+    for event_id, original_start, cancelled, starts_at, ends_at in await connection.execute(_CHANGES, ids):
         changes[event_id].append(ChangeRow(original_start, cancelled, starts_at, ends_at))
     venues = await _by_id(session, Venue, {row.venue_id for row in rows if row.venue_id is not None})
     sources = await _by_id(session, FeedSource, {row.source_id for row in rows if row.source_id is not None})
@@ -194,4 +205,4 @@ async def _by_id(session: AsyncSession, model: Any, ids: set[int]) -> dict[int |
     """Venues or sources through the ORM: few, and shared by many events (the session keeps each once)."""
     if not ids:
         return {}
-    return {item.id: item for item in (await session.scalars(select(model).where(model.id.in_(ids)))).all()}
+    return {item.id: item for item in (await session.scalars(_BY_ID[model], {"ids": list(ids)})).all()}
