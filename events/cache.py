@@ -110,9 +110,38 @@ class SQLiteCommits:
         self._connection: sqlite3.Connection | None = None
         self._identity = (0, 0)
         self._checked = -float("inf")  # check at the first call
+        # The version read in this turn of the event loop, and the task that read it.
+        self._this_turn: tuple[tuple[int, ...] | None, asyncio.Task[Any] | None] | None = None
 
     def version(self) -> tuple[int, ...] | None:
-        """The file's identity and its commit counter; None while it cannot be read (busy, or gone)."""
+        """The file's identity and its commit counter; None while it cannot be read (busy, or gone).
+
+        Inside the event loop, the answer is kept until the loop runs a callback scheduled when it was read: the
+        next turn of the loop. Whatever runs before that callback was scheduled before it, and the server
+        schedules a request's task only once the request has arrived; so a request answered from the kept
+        version arrived before it was read, and a commit it does not show ended after the request arrived, as
+        if the request had been answered first. Under load one turn answers many requests with one question.
+        A server gives each request a task of its own; the task that read the version asks again, as it may be
+        answering a request made after it read (a caller in the same process, as in the tests).
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside a loop: each call asks
+            return self._read_version()
+        task = asyncio.current_task(loop)
+        kept = self._this_turn
+        if kept is not None and kept[1] is not task:
+            return kept[0]
+        version = self._read_version()
+        if kept is None:
+            loop.call_soon(self._forget_turn)
+        self._this_turn = (version, task)
+        return version
+
+    def _forget_turn(self) -> None:
+        self._this_turn = None
+
+    def _read_version(self) -> tuple[int, ...] | None:
         now = time.monotonic()
         if now - self._checked > self.RECHECK:
             self._checked = now

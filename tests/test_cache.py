@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from events import migrate
 from events.app import create_app
+from events.cache import SQLiteCommits
 from events.catalog.models import Event, EventTranslation
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.demo.loader import load_demo
@@ -292,3 +293,44 @@ async def test_a_commit_that_leaves_the_database_files_looking_the_same_is_seen_
     page = await client.get("/?lang=en")
     assert page.headers["x-cache"] == "miss"
     assert "Renamed mission" in page.text
+
+
+async def test_the_sqlite_data_version_is_read_once_per_turn_of_the_loop_and_never_for_a_later_request(tmp_path):
+    """Under load one turn of the event loop answers many requests, each in a task of its own: they share one
+    reading of PRAGMA data_version. A request that arrives after a commit is answered by a task scheduled after
+    it, which runs after the reading is forgotten; the task that read asks again, as a caller in the same process
+    may make several requests in one go."""
+    path = tmp_path / "shared.sqlite"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE changes (n INTEGER)")
+    writer = sqlite3.connect(path, isolation_level=None)
+    commits = SQLiteCommits(str(path))
+    seen: dict[str, tuple[int, ...] | None] = {}
+
+    def commit_elsewhere() -> None:
+        writer.execute("INSERT INTO changes VALUES (1)")
+
+    async def first() -> None:
+        seen["first"] = commits.version()
+        commit_elsewhere()
+
+    async def arrived_before() -> None:
+        seen["arrived before"] = commits.version()
+
+    try:
+        # Both scheduled before either runs: they run in the same turn, the second after the commit, and share
+        # the first one's reading (its request arrived before that reading).
+        await asyncio.gather(asyncio.create_task(first()), asyncio.create_task(arrived_before()))
+        assert seen["arrived before"] == seen["first"]
+        seen["before the commit"] = commits.version()
+        commit_elsewhere()
+        assert commits.version() != seen["before the commit"]  # the same task, in the same turn: asked again
+        seen["before the commit"] = commits.version()
+        commit_elsewhere()
+        await asyncio.create_task(arrived_before())  # scheduled after the commit
+        assert seen["arrived before"] != seen["before the commit"]
+        commit_elsewhere()
+        assert await asyncio.to_thread(commits.version) != seen["arrived before"]  # outside a loop: each call asks
+    finally:
+        commits.close()
+        writer.close()
