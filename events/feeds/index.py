@@ -104,8 +104,9 @@ class FeedIndex:
         self._events: dict[object, IndexedEvent] = {}
         self._ordered: list[IndexedEvent] = []
         self._rows: list[FeedRow] = []  # the rows of _ordered, in the same order: the unfiltered feed
-        # No event in the index ended before this (or a little later, after a change): until the cutoff passes
-        # it, the unfiltered feed is all the rows, copied at C speed rather than each event looked at.
+        # No event in the index ended before this: until the cutoff passes it, the unfiltered feed is all the
+        # rows, copied at C speed rather than each event looked at. (After a change it may be earlier than the
+        # first end; then one pass finds nothing to let go of and works it out again.)
         self._first_end: dt.datetime | None = None
         self._departing: set[object] = set()  # ids of events with departures
         self._since: int | None = None  # read stamps from this one on
