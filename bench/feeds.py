@@ -437,7 +437,7 @@ async def measure_parts(
             fragments=fragments,
             chunks=CHUNKS,
         )
-        results.note("build_feed, nothing changed (rows, lookups, join, ETag)", started)
+        results.note("build_feed, nothing changed (rows compared with the last build, which is kept)", started)
     assert feed.body == body
     started = time.perf_counter()
     compressed = feed.gzip()

@@ -18,8 +18,8 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter, not_
+from itertools import compress, count
+from operator import is_not, itemgetter
 from typing import NamedTuple, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,15 +123,36 @@ def catalogue_fingerprint(catalogue: Catalogue) -> str:
 
 class FeedMemo:
     """The fragments of a feed's recent builds, found by the row object itself: the feed index keeps an unchanged
-    event's row, so a rebuild finds 10,000 fragments without computing a key for each."""
+    event's row, so a rebuild finds 10,000 fragments without computing a key for each. And the last build: its
+    rows, their fragments, and the feed made of them."""
 
     def __init__(self) -> None:
         self.rows: list[FeedRow] = []  # kept alive, so that no other object can take one of their ids
         self.fragments: dict[int, Fragment] = {}  # by id() of the row
+        self.last_rows: list[FeedRow] = []
+        self.last_found: list[Fragment] = []
+        self.built: BuiltFeed | None = None
 
     def keep(self, row: FeedRow, fragment: Fragment) -> None:
         self.rows.append(row)
         self.fragments[id(row)] = fragment
+
+    def found_for(self, rows: list[FeedRow]) -> list[Fragment | None]:
+        """Each row's fragment, or None. The rows the last build had at the same place, counted from the start and
+        from the end (compared at C speed), keep its fragments; only those between, after one change usually
+        one, are looked up."""
+        old_rows, old_found = self.last_rows, self.last_found
+        start = _same_for(rows, old_rows)
+        if start == len(rows) == len(old_rows):
+            return list(old_found)
+        at_end = min(_same_for(rows[::-1], old_rows[::-1]), len(rows) - start, len(old_rows) - start)
+        middle = rows[start : len(rows) - at_end]
+        return [*old_found[:start], *map(self.fragments.get, map(id, middle)), *old_found[len(old_rows) - at_end :]]
+
+
+def _same_for(rows: list[FeedRow], old_rows: list[FeedRow]) -> int:
+    """How many rows at the start are the very rows of the old list."""
+    return next(compress(count(), map(is_not, rows, old_rows)), min(len(rows), len(old_rows)))
 
 
 class FragmentCache:
@@ -152,7 +173,7 @@ class FragmentCache:
         if not rows:
             return []  # most feeds have no tombstones of departed events: no memo for them
         memo = self._memo(feed, len(rows))
-        found: list[Fragment | None] = list(map(memo.fragments.get, map(id, rows)))
+        found = memo.found_for(rows)
         if missing := holes(found):
             for index, fragment in zip(missing, self.get_all([(space, rows[index]) for index in missing]), strict=True):
                 if fragment is not None:
@@ -164,6 +185,31 @@ class FragmentCache:
         """A fragment built for a feed's row, for its next build."""
         if (memo := self._feeds.get(feed)) is not None:
             memo.keep(row, fragment)
+
+    def remember_build(self, feed: Hashable, rows: list[FeedRow], found: list[Fragment | None]) -> None:
+        """The rows of a build and the fragment of each, which the next build starts from."""
+        if (memo := self._feeds.get(feed)) is not None:
+            whole = None not in found  # else an event went away meanwhile: start afresh next time
+            memo.last_rows, memo.last_found = (rows, cast(list[Fragment], found)) if whole else ([], [])
+
+    def last_built(self, feed: Hashable) -> BuiltFeed | None:
+        memo = self._feeds.get(feed)
+        return memo.built if memo is not None else None
+
+    def keep_built(self, feed: Hashable, built: BuiltFeed) -> None:
+        """The feed just built, to be served again as it is while nothing in it changes (on PostgreSQL any commit
+        to events, a registration too, makes the answer cache build feeds again). Their bodies are bounded to half
+        of ``max_bytes``; the least recently used feeds give up theirs first."""
+        if (memo := self._feeds.get(feed)) is None:
+            return
+        memo.built = built
+        kept = sum(len(other.built.body) for other in self._feeds.values() if other.built is not None)
+        for other in self._feeds.values():  # least recently used first
+            if kept <= self.max_bytes // 2:
+                break
+            if other.built is not None and other is not memo:
+                kept -= len(other.built.body)
+                other.built = None
 
     def _memo(self, feed: Hashable, rows: int) -> FeedMemo:
         memo = self._feeds.get(feed)
@@ -290,16 +336,22 @@ async def build_feed(
             # Kept in ``found`` for this build too, so fragments the cache drops while it fills leave no hole.
             found[part][position] = fragment = fragments.put(key, row, text)
             fragments.remember((key, filters), row, fragment)
+    for (key, rows), found_here in zip(parts, found, strict=True):
+        fragments.remember_build((key, filters), rows, found_here)
     texts: list[Fragment] = []
     for found_here in found:
         if built < len(missing):  # an event gone between two reads
             found_here = [fragment for fragment in found_here if fragment is not None]
         texts += cast(list[Fragment], found_here)
     head, tail = calendar_frame(feed_header(catalogue, filters, language, refresh, url), _zones(listed, departed))
+    last = fragments.last_built((space, filters))
+    # Nothing in it changed (the very fragments: compared at C speed): the same feed, not joined again.
+    if last is not None and last.head == head and last.tail == tail and last.fragments == texts:
+        return last
     body = b"".join([head, *map(itemgetter(0), texts), tail])
     digest = hashlib.blake2b(b"".join([head, *map(itemgetter(1), texts), tail]), digest_size=16)
     last_modified = max((max(map(itemgetter(1), rows)) for rows in (listed, departed) if rows), default=None)
-    return BuiltFeed(
+    feed = BuiltFeed(
         body=body,
         etag=f'"{digest.hexdigest()}"',
         last_modified=_as_moment(last_modified) if last_modified is not None else None,
@@ -308,6 +360,8 @@ async def build_feed(
         tail=tail,
         chunks=chunks or ChunkCache(),
     )
+    fragments.keep_built((space, filters), feed)
+    return feed
 
 
 def holes(found: list[Fragment | None]) -> list[int]:
@@ -323,7 +377,12 @@ def holes(found: list[Fragment | None]) -> list[int]:
 
 def _zones(*parts: list[FeedRow]) -> set[str]:
     """The time zones the feed's events use (all-day events use none)."""
-    zones: set[str] = set()
+    used: set[str] = set()
     for rows in parts:
-        zones.update(compress(map(itemgetter(3), rows), map(not_, map(itemgetter(4), rows))))
-    return zones
+        zones = set(map(itemgetter(3), rows))  # at C speed; then which of them timed events use
+        for row in rows:  # both cities' zones are found within the first few events
+            if not row[4]:
+                used.add(row[3])
+                if zones <= used:
+                    break
+    return used
