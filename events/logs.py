@@ -12,6 +12,7 @@ import logging
 import sys
 import threading
 import time
+from typing import Any
 
 # Record attributes that are not fields of the event (uvicorn adds a coloured copy of its message).
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
@@ -74,12 +75,24 @@ class TextFormatter(LineFormatter):
             line += "  " + " ".join(f"{key}={value}" for key, value in fields.items())
         return f"{line}\n{error}" if error else line
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The text around the time and the duration, by method, route template and status: a few dozen.
+        self._request_parts: dict[tuple[str, str, int], tuple[str, str]] = {}
+
     def request_line(self, created: float, logger: str, method: str, path: str, status: int, duration_ms: float) -> str:
-        # The busiest line of all, in one step (tests/test_logs.py holds it to the text ``line`` writes).
-        return (
-            f"{_Clock.format(created)} INFO    {method} {path} answered {status} in {duration_ms} ms"
-            f"  method={method} path={path} status={status} duration_ms={duration_ms}"
-        )
+        # The busiest line of all, in one step (tests/test_logs.py holds it to the text ``line`` writes); all of it
+        # but the time and the duration is the same for every request to the route with that answer.
+        parts = self._request_parts.get((method, path, status))
+        if parts is None:
+            if len(self._request_parts) >= 1024:  # paths are route templates, so this is only a safeguard
+                self._request_parts.clear()
+            parts = self._request_parts[method, path, status] = (
+                f" INFO    {method} {path} answered {status} in ",
+                f" ms  method={method} path={path} status={status} duration_ms=",
+            )
+        duration = repr(duration_ms)
+        return f"{_Clock.format(created)}{parts[0]}{duration}{parts[1]}{duration}"
 
 
 class _BufferedStderr(logging.StreamHandler):  # type: ignore[type-arg]
