@@ -440,7 +440,7 @@ async def measure_parts(
         results.note("build_feed, nothing changed (rows compared with the last build, which is kept)", started)
     assert feed.body == body
     started = time.perf_counter()
-    compressed = feed.gzip()
+    compressed = feed.chunks.gzip(feed.head, feed.fragments, feed.tail)  # not feed.gzip(), which keeps its copy
     results.note(GZIP_PART, started)
     assert gzip.decompress(compressed) == body
     assert len(body) >= MIN_GZIP_SIZE  # so the answer cache offers gzip

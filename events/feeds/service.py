@@ -17,7 +17,7 @@ import uuid
 import zlib
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import is_not, itemgetter
 from typing import NamedTuple, cast
@@ -293,9 +293,13 @@ class BuiltFeed:
     fragments: list[Fragment]
     tail: bytes
     chunks: ChunkCache
+    # Made at the first client that accepts gzip, and kept: a feed served again unchanged needs it again.
+    _gzip: list[bytes] = field(default_factory=list, repr=False, compare=False)
 
     def gzip(self) -> bytes:
-        return self.chunks.gzip(self.head, self.fragments, self.tail)
+        if not self._gzip:
+            self._gzip.append(self.chunks.gzip(self.head, self.fragments, self.tail))
+        return self._gzip[0]
 
 
 async def build_feed(
