@@ -29,11 +29,13 @@ def escape_text(value: str) -> str:
 def _parameter_value(value: str) -> str:
     # Quoted when it holds a character that would end the parameter; a quote itself cannot appear at all.
     value = CONTROLS.sub("", value.replace("\n", " ")).replace('"', "'")
-    return f'"{value}"' if any(character in value for character in ":;,") else value
+    return f'"{value}"' if ":" in value or ";" in value or "," in value else value
 
 
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets, never inside a UTF-8 character."""
+    if len(line) <= LINE_OCTETS and line.isascii():  # most lines; isascii() needs no pass over the text
+        return line
     encoded = line.encode()
     if len(encoded) <= LINE_OCTETS:
         return line
