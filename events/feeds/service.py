@@ -11,13 +11,14 @@ is kept, so after one event changes the feed is whole again after one event's wo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import struct
 import uuid
 import zlib
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import compress, count
 from operator import is_not, itemgetter
 from typing import NamedTuple, cast
@@ -293,13 +294,14 @@ class BuiltFeed:
     fragments: list[Fragment]
     tail: bytes
     chunks: ChunkCache
-    # Made at the first client that accepts gzip, and kept: a feed served again unchanged needs it again.
-    _gzip: list[bytes] = field(default_factory=list, repr=False, compare=False)
 
     def gzip(self) -> bytes:
-        if not self._gzip:
-            self._gzip.append(self.chunks.gzip(self.head, self.fragments, self.tail))
-        return self._gzip[0]
+        return self.gzipped
+
+    @functools.cached_property
+    def gzipped(self) -> bytes:
+        """Made at the first client that accepts gzip, and kept: a feed served again unchanged needs it again."""
+        return self.chunks.gzip(self.head, self.fragments, self.tail)
 
 
 async def build_feed(
