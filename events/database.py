@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -111,6 +111,13 @@ def make_sessionmaker(bind: Any) -> async_sessionmaker[AsyncSession]:
     import events.models  # noqa: F401
 
     return async_sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
+
+
+def keep_out_of_session(session: AsyncSession, loaded: Iterable[object]) -> None:
+    """Detach objects just loaded that a process-wide cache will share with later sessions, which only read them.
+    Left in the session, its rollback would expire them, and once it closed nobody could read them again."""
+    for item in loaded:
+        session.expunge(item)
 
 
 AfterCommit = Callable[[], Awaitable[None]]

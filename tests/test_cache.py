@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from events import migrate
 from events.app import create_app
 from events.cache import SQLiteCommits
-from events.catalog.models import Event, EventTranslation
+from events.catalog.models import City, Event, EventTranslation
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.demo.loader import load_demo
 from tests.conftest import NOW, settings_with
@@ -334,3 +334,26 @@ async def test_the_sqlite_data_version_is_read_once_per_turn_of_the_loop_and_nev
     finally:
         commits.close()
         writer.close()
+
+
+async def test_a_request_that_fails_after_reading_the_catalogue_leaves_the_shared_catalogue_usable(
+    cached_app, database_url
+):
+    """The catalogue a request reads is kept for every later request; the request's rollback must not expire it."""
+    app, client = cached_app
+    kept = app.state.data_version.catalogue_token()
+    engine = create_engine(database_url)  # another process changes a city, so the kept catalogue is old
+    async with transaction(make_sessionmaker(engine)) as session:
+        await session.execute(update(City).where(City.slug == "weert").values(position=City.position))
+    await engine.dispose()
+    deadline = time.monotonic() + 10
+    while app.state.data_version.catalogue_token() == kept:  # PostgreSQL tells this process a moment later
+        assert time.monotonic() < deadline, "the change was not heard"
+        await asyncio.sleep(0.01)
+    refused = await client.post(
+        "/api/v1/events/trade-mission-weert-to-yuhang/registrations",
+        json={"name": "Anna", "email": "anna@example.org", "home_city": "atlantis", "language": "en", "consent": True},
+    )
+    assert refused.status_code == 422  # after reading the catalogue afresh, and keeping it
+    assert (await client.get("/api/v1/events/trade-mission-weert-to-yuhang")).status_code == 200
+    assert (await client.get("/?lang=en")).status_code == 200

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from events.catalog.filters import Cursor, EventFilters
 from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation
 from events.catalog.recurrence import event_occurrences
+from events.database import keep_out_of_session
 from events.errors import NotFound
 
 # Drafts are the organisers' business; cancelled events stay visible so nobody travels to them in vain.
@@ -84,7 +85,8 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
         cities = (await session.scalars(select(City).order_by(City.position, City.slug))).all()
         categories = (await session.scalars(select(Category).order_by(Category.position, Category.slug))).all()
         catalogue = Catalogue(cities, categories)
-        if shared is not None:
+        if shared is not None and token is not None:
+            keep_out_of_session(session, [*cities, *categories])
             shared.keep(token, catalogue)
     session.info["catalogue"] = catalogue
     return catalogue
