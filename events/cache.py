@@ -47,15 +47,19 @@ CHANNEL = "stedenband_changes"
 MAX_AGE = dt.timedelta(seconds=60)
 
 
-# Cities and categories change rarely and every page needs them: they have a version of their own.
-CATALOGUE_TABLES = frozenset({"cities", "categories"})
+# Tables that change rarely but are read by busy paths have versions of their own, so that a registration (which
+# changes events) does not make every process read them again: cities and categories (every page needs them)
+# and the events' own questions (every registration checks its answers against them).
+CATALOGUE = "catalogue"
+QUESTIONS = "questions"
+RARELY_CHANGED = {CATALOGUE: frozenset({"cities", "categories"}), QUESTIONS: frozenset({"questions"})}
 
 
 class _LocalChanges:
     """Commits of changes made by this process, counted by every session's commit (see the listeners below)."""
 
     count = 0
-    catalogue = 0
+    of_group = dict.fromkeys(RARELY_CHANGED, 0)
 
 
 def note_change(session: Session, tables: set[str]) -> None:
@@ -66,8 +70,9 @@ def note_change(session: Session, tables: set[str]) -> None:
     # Other processes learn of it from PostgreSQL itself: triggers on the tables the public sees send
     # NOTIFY with the table's name, delivered at commit (migration 0003).
     session.info["changed"] = True
-    if tables & CATALOGUE_TABLES:
-        session.info["catalogue_changed"] = True
+    for group, group_tables in RARELY_CHANGED.items():
+        if tables & group_tables:
+            session.info.setdefault("changed_groups", set()).add(group)
 
 
 @event.listens_for(Session, "after_flush")
@@ -88,14 +93,14 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
 def _count_commit(session: Session) -> None:
     if session.info.pop("changed", False):
         _LocalChanges.count += 1
-    if session.info.pop("catalogue_changed", False):
-        _LocalChanges.catalogue += 1
+    for group in session.info.pop("changed_groups", ()):
+        _LocalChanges.of_group[group] += 1
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
     session.info.pop("changed", None)
-    session.info.pop("catalogue_changed", None)
+    session.info.pop("changed_groups", None)
 
 
 class SQLiteCommits:
@@ -185,7 +190,7 @@ class DataVersion:
 
     def __init__(self, database_url: str) -> None:
         self.heard = 0  # changes other processes announced (PostgreSQL)
-        self.heard_catalogue = 0
+        self.heard_of_group = dict.fromkeys(RARELY_CHANGED, 0)
         self.listening = False
         self._commits: SQLiteCommits | None = None
         self._task: asyncio.Task[None] | None = None
@@ -205,18 +210,26 @@ class DataVersion:
             return None if commits is None else (_LocalChanges.count, *commits)
         return (_LocalChanges.count, self.heard) if self.listening else None
 
-    def catalogue_token(self) -> tuple[int, ...] | None:
-        """The version of cities and categories alone (on SQLite any write counts: the file cannot tell)."""
+    def group_token(self, group: str) -> tuple[int, ...] | None:
+        """The version of one group of RARELY_CHANGED tables alone (on SQLite any write counts: the file cannot
+        tell)."""
         if self.is_sqlite:
             return self.token()
-        return (_LocalChanges.catalogue, self.heard_catalogue) if self.listening else None
+        return (_LocalChanges.of_group[group], self.heard_of_group[group]) if self.listening else None
+
+    def catalogue_token(self) -> tuple[int, ...] | None:
+        return self.group_token(CATALOGUE)
+
+    def questions_token(self) -> tuple[int, ...] | None:
+        return self.group_token(QUESTIONS)
 
     def _heard_change(
         self, _connection: object = None, _pid: object = None, _channel: object = None, payload: object = ""
     ) -> None:
         self.heard += 1
-        if payload in CATALOGUE_TABLES or not payload:
-            self.heard_catalogue += 1
+        for group, tables in RARELY_CHANGED.items():
+            if payload in tables or not payload:
+                self.heard_of_group[group] += 1
 
     async def start(self) -> None:
         """Begin listening for other processes' changes (PostgreSQL only)."""

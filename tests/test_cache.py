@@ -9,7 +9,8 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 
 from events import migrate
@@ -18,6 +19,8 @@ from events.cache import SQLiteCommits
 from events.catalog.models import City, Event, EventTranslation
 from events.database import create_engine, make_sessionmaker, transaction, utcnow
 from events.demo.loader import load_demo
+from events.registrations.models import Question, QuestionKind
+from events.registrations.service import add_question
 from tests.conftest import NOW, settings_with
 from tests.databases import drop_database, fresh_database, is_postgresql
 from tests.servers import free_port, platform_env, start_server, stop_server
@@ -357,3 +360,61 @@ async def test_a_request_that_fails_after_reading_the_catalogue_leaves_the_share
     assert refused.status_code == 422  # after reading the catalogue afresh, and keeping it
     assert (await client.get("/api/v1/events/trade-mission-weert-to-yuhang")).status_code == 200
     assert (await client.get("/?lang=en")).status_code == 200
+
+
+async def _add_required_question(sessionmaker, slug: str) -> int:
+    async with transaction(sessionmaker) as session:
+        event = await session.scalar(select(Event).where(Event.slug == slug))
+        question = await add_question(session, event, kind=QuestionKind.YES_NO, label={"en": "Helmet?"}, required=True)
+    return question.id
+
+
+async def _add_required_question_elsewhere(database_url: str, slug: str) -> int:
+    """As another process would: an engine of its own, and no session (whose listeners this process shares)."""
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        event_id = await connection.scalar(select(Event.id).where(Event.slug == slug))
+        values = {"kind": QuestionKind.YES_NO, "label": {"en": "Visa?"}, "required": True, "choices": []}
+        question_id = await connection.scalar(
+            insert(Question).values(event_id=event_id, position=9, **values).returning(Question.id)
+        )
+    await engine.dispose()
+    return question_id
+
+
+async def test_registering_keeps_the_questions_and_sees_a_new_one_at_once(cached_app, database_url):
+    """The questions are read once per process and kept until any process changes questions; a question added by
+    another process or by this one is asked of the very next registration."""
+    app, client = cached_app
+    slug = "yuhang-weert-economic-forum"  # open, without questions of its own
+    statements: list[str] = []
+    sqlalchemy_event.listen(
+        app.state.engine.sync_engine, "before_cursor_execute", lambda *call: statements.append(call[2])
+    )
+
+    async def register(number: int) -> httpx.Response:
+        person = {"name": f"Anna {number}", "email": f"anna{number}@example.org", "home_city": "weert"}
+        return await client.post(
+            f"/api/v1/events/{slug}/registrations", json={**person, "language": "en", "consent": True}
+        )
+
+    assert (await register(1)).status_code == 201
+    statements.clear()
+    assert (await register(2)).status_code == 201
+    asked = [statement for statement in statements if "questions" in statement]
+    # On PostgreSQL the first registration's commit leaves the questions' version as it was; on SQLite every
+    # commit moves the one version the database file has.
+    assert asked == [] if is_postgresql(database_url) else len(asked) == 1
+
+    kept = app.state.data_version.questions_token()
+    other = await _add_required_question_elsewhere(database_url, slug)
+    deadline = time.monotonic() + 10
+    while app.state.data_version.questions_token() == kept:  # PostgreSQL tells this process a moment later
+        assert time.monotonic() < deadline, "the change was not heard"
+        await asyncio.sleep(0.01)
+    refused = await register(3)
+    assert refused.status_code == 422 and f"answers.{other}" in refused.text
+
+    own = await _add_required_question(app.state.sessionmaker, slug)  # this process: seen without waiting
+    refused = await register(3)
+    assert refused.status_code == 422 and f"answers.{own}" in refused.text

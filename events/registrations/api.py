@@ -98,7 +98,7 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
         raise InvalidFields([FieldError("Idempotency-Key", N_("An Idempotency-Key has 1 to 200 characters."))])
     sent = from_json(body)
     slug = request.path_params["slug"]
-    questions = await questions_before_lock(session, slug)
+    questions = await questions_before_lock(session, slug, request.app.state.question_cache)
     # Read under its lock: registering decides on its seats, and reading it twice would cost a round trip.
     event = await get_public_event(session, await load_catalogue(session), slug, lock=True)
     outcome = await register(

@@ -126,10 +126,13 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     verify_csrf(request, form)
     await rate_limit(request)
     catalogue = await load_catalogue(session)
-    questions = await questions_before_lock(session, request.path_params["slug"])
+    questions = await questions_before_lock(session, request.path_params["slug"], request.app.state.question_cache)
     event = await get_public_event(session, catalogue, request.path_params["slug"], lock=True)
-    sent = from_form(form, questions)
-    values = {**{key: form.get(key) for key in form}, **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions}}
+    sent = from_form(form, questions.questions)
+    values = {
+        **{key: form.get(key) for key in form},
+        **{f"q{q.id}": form.getlist(f"q{q.id}") for q in questions.questions},
+    }
     try:
         async with session.begin_nested():  # on failure only this part is undone; the form is shown again
             outcome = await register(

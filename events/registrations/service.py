@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from events.catalog.availability import RegistrationState, registration_state, r
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
 from events.catalog.queries import Catalogue, holds_lock, load_catalogue, load_event, lock_in_session
+from events.database import keep_out_of_session
 from events.errors import Moment, NotFound
 from events.feeds.ical import feed_event
 from events.i18n import N_, gettext_for, pick_text
@@ -176,22 +178,68 @@ _ACTIVE_OF_PERSON = select(Registration).where(
 )
 
 
+async def questions_of(session: AsyncSession, event_id: uuid.UUID) -> list[Question]:
+    return list((await session.scalars(_QUESTIONS, {"event_id": event_id})).all())
+
+
+@dataclass(frozen=True)
+class EventQuestions:
+    """An event's questions as read before registering takes its lock, with the event they belong to: the slug
+    that found them names another event by then if an organiser renamed one meanwhile."""
+
+    event_id: uuid.UUID | None  # None: no event has that slug
+    questions: list[Question]
+
+
+class QuestionCache:
+    """The events' questions kept per process, by slug, while the questions' own version holds (events/cache.py):
+    every registration checks its answers against them, and only an organiser's edit changes them. The objects
+    are shared by sessions, which only read them."""
+
+    MAX_EVENTS = 4096  # a safeguard: registrations are open for a few dozen events at a time
+
+    def __init__(self, token: Callable[[], tuple[int, ...] | None]) -> None:
+        self.token = token
+        self._kept_token: tuple[int, ...] | None = None
+        self._by_slug: dict[str, EventQuestions] = {}
+
+    def get(self, slug: str) -> tuple[tuple[int, ...] | None, EventQuestions | None]:
+        token = self.token()
+        if token is None or token != self._kept_token:
+            return token, None
+        return token, self._by_slug.get(slug)
+
+    def keep(self, token: tuple[int, ...] | None, slug: str, found: EventQuestions) -> None:
+        if token is None:
+            return
+        if token != self._kept_token or len(self._by_slug) >= self.MAX_EVENTS:
+            self._kept_token, self._by_slug = token, {}
+        self._by_slug[slug] = found
+
+
+# The event's id comes along even when it has no questions: the outer join gives it one row without a question.
 _QUESTIONS_BY_SLUG = (
-    select(Question)
-    .join(Event, Event.id == Question.event_id)
+    select(Event.id, Question)
+    .outerjoin(Question, Question.event_id == Event.id)
     .where(Event.slug == bindparam("slug"))
     .order_by(Question.position, Question.id)
 )
 
 
-async def questions_of(session: AsyncSession, event_id: uuid.UUID) -> list[Question]:
-    return list((await session.scalars(_QUESTIONS, {"event_id": event_id})).all())
-
-
-async def questions_before_lock(session: AsyncSession, slug: str) -> list[Question]:
-    """The questions of the event with this slug, read before registering takes the event's lock: every
-    registration for the event waits while another holds it, and so for every statement run under it."""
-    return list((await session.scalars(_QUESTIONS_BY_SLUG, {"slug": slug})).all())
+async def questions_before_lock(session: AsyncSession, slug: str, cache: QuestionCache | None = None) -> EventQuestions:
+    """The questions of the event with this slug, read before registering takes the event's lock (every
+    registration for the event waits while another holds it, and so for every statement run under it), or taken
+    from the process's cache, which saves the round trip altogether."""
+    token, found = cache.get(slug) if cache is not None else (None, None)
+    if found is not None:
+        return found
+    rows = (await session.execute(_QUESTIONS_BY_SLUG, {"slug": slug})).all()
+    questions = [question for _, question in rows if question is not None]
+    found = EventQuestions(rows[0][0] if rows else None, questions)
+    if cache is not None and token is not None:
+        keep_out_of_session(session, questions)
+        cache.keep(token, slug, found)
+    return found
 
 
 async def register(
@@ -202,19 +250,21 @@ async def register(
     context: Context,
     idempotency_key: str | None = None,
     loaded: Event | None = None,
-    questions: list[Question] | None = None,
+    questions: EventQuestions | None = None,
 ) -> Outcome:
     """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval.
     ``loaded``: the event as the caller already loaded it (with its texts), to be locked without reading it again,
     or read under its lock already; ``questions``: its questions, when the caller has them."""
-    if questions is None:
-        questions = await questions_of(session, event_id)
+    if questions is not None and questions.event_id == event_id:
+        asked = questions.questions
+    else:
+        asked = await questions_of(session, event_id)
     locked = await lock_event(session, event_id, loaded=loaded)
     event = locked.event
     if idempotency_key is not None and (replay := await _replay(session, locked, sent, idempotency_key, context)):
         return replay
     _ensure_open(event, context.now)
-    checked = check(sent, event=event, questions=questions, cities=locked.catalogue.cities)
+    checked = check(sent, event=event, questions=asked, cities=locked.catalogue.cities)
     registration, too_many = None, None
     try:
         status = _status_for_new(event, checked.seats)

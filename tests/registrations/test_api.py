@@ -440,11 +440,12 @@ async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number
     assert (await post(client, event, person(2))).status_code == 201
     statements = [" ".join(statement.split()) for statement in counter.statements]
     reads_of_the_event = [statement for statement in statements if " FROM events" in statement]
+    reads_of_the_event = [statement for statement in reads_of_the_event if "JOIN questions" not in statement]
     assert len(reads_of_the_event) == 1, reads_of_the_event
     if session.bind.dialect.name == "postgresql":
         assert reads_of_the_event[0].endswith("FOR UPDATE OF events")
     # The questions are read before the lock is taken, so that no other registration waits for them.
-    questions = next(number for number, statement in enumerate(statements) if "FROM questions" in statement)
+    questions = next(number for number, statement in enumerate(statements) if "JOIN questions" in statement)
     assert questions < statements.index(reads_of_the_event[0])
     # Cities and categories (cached per process outside tests), the event's questions, the event; the registration
     # (unless the address is registered already, in the same statement), the counter, its manage link and its
