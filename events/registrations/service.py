@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Integer, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import Insert, Integer, Select, String, Update, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -27,7 +27,7 @@ from events.catalog.availability import RegistrationState, registration_state, r
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
 from events.catalog.queries import Catalogue, holds_lock, load_catalogue, load_event, lock_in_session
-from events.database import keep_out_of_session
+from events.database import UTCDateTime, keep_out_of_session
 from events.errors import Moment, NotFound
 from events.feeds.ical import feed_event
 from events.i18n import N_, gettext_for, pick_text
@@ -272,7 +272,10 @@ async def register(
         too_many = error  # unless the address is registered already, which is answered first
     else:
         # None when the address holds an active registration for the event already.
-        registration = await _insert_registration(session, event, checked, status=status, now=context.now)
+        token, hashed = new_token()
+        registration = await _insert_registration(
+            session, event, checked, status=status, now=context.now, token_hash=hashed
+        )
     if registration is None:
         existing = await session.scalar(_ACTIVE_OF_PERSON, {"event_id": event_id, "email_key": checked.email_key})
         if existing is None:
@@ -291,7 +294,6 @@ async def register(
                 created_at=context.now,
             )
         )
-    token = await issue_token(session, registration, context)
     # A newcomer joins the end of the waiting list: its position is the list's new length.
     position = event.waitlist_length if registration.status is RegistrationStatus.WAITLISTED else None
     kind = {
@@ -385,14 +387,17 @@ def _insert_unless_registered() -> Insert:
     """INSERT … SELECT of a new registration, which writes nothing when the address holds an active registration
     for the event already (the partial unique index would refuse it; this way the transaction goes on), and takes
     the invitation's sequence on from the address's earlier registrations: one statement, where looking first
-    would take a round trip more while the event is locked. RETURNING gives the id and the sequence."""
+    would take a round trip more while the event is locked. RETURNING gives the id and the sequence.
+
+    Its parameters are the columns' names with ``new_`` in front: an UPDATE of the events in the
+    same statement would otherwise set every column of theirs whose name a parameter has (status, created_at)."""
     table = Registration.__table__
     given = [column for column in table.c if column.name not in ("id", "calendar_sequence")]
-    same_person = (table.c.event_id == bindparam("event_id")) & (table.c.email_key == bindparam("email_key"))
+    same_person = (table.c.event_id == bindparam("new_event_id")) & (table.c.email_key == bindparam("new_email_key"))
     earlier_sequence = select(func.coalesce(func.max(table.c.calendar_sequence), 0)).where(same_person)
     registered = select(table.c.id).where(same_person, text(ACTIVE_SQL))
     values = select(
-        *(bindparam(column.name, type_=column.type) for column in given),
+        *(bindparam(f"new_{column.name}", type_=column.type) for column in given),
         earlier_sequence.scalar_subquery() + bindparam("sequence_raised", type_=Integer),
     ).where(~exists(registered))
     return (
@@ -402,31 +407,61 @@ def _insert_unless_registered() -> Insert:
     )
 
 
+def _set_counter_statement(name: str) -> Update:
+    return update(Event).where(Event.id == bindparam("event_id")).values({name: bindparam("value", type_=Integer)})
+
+
+def _register_in_one_statement(counter: str | None) -> Select[tuple[int, int]]:
+    """PostgreSQL: the registration, the event's ``counter`` (if its status has one) and the manage link, written
+    by one statement (data-modifying WITH queries), where three would take three round trips while every other
+    registration for the event waits for its lock. The counter and the link are written only if the
+    registration was."""
+    registered = _INSERT_REGISTRATION.cte("registered")
+    written = select(registered.c.id)
+    link = insert(ManageToken).from_select(
+        ["registration_id", "token_hash", "created_at"],
+        select(registered.c.id, bindparam("token_hash", type_=String), bindparam("new_created_at", type_=UTCDateTime)),
+    )
+    statement = select(registered.c.id, registered.c.calendar_sequence).add_cte(link.cte("link"))
+    if counter is not None:
+        statement = statement.add_cte(_set_counter_statement(counter).where(exists(written)).cte("counted"))
+    return statement
+
+
 # The writes of every registration, as Core statements on the session's connection: the unit of work's flush would
 # cost more than the statements themselves (bench/registrations.py). Built once, run with parameters.
+_COUNTERS = ("confirmed_seats", "waitlist_length")
 _INSERT_REGISTRATION = _insert_unless_registered()
 _INSERT_TOKEN = insert(ManageToken)
-_SET_COUNTER = {
-    name: update(Event).where(Event.id == bindparam("event_id")).values({name: bindparam("value")})
-    for name in ("confirmed_seats", "waitlist_length")
-}
+_SET_COUNTER = {name: _set_counter_statement(name) for name in _COUNTERS}
+_REGISTER_IN_ONE_STATEMENT = {name: _register_in_one_statement(name) for name in (*_COUNTERS, None)}
 
 
 async def issue_token(session: AsyncSession, registration: Registration, context: Context) -> str:
     """A new manage link to a registration that is in the database already; only its hash is stored."""
     token, hashed = new_token()
-    await (await session.connection()).execute(
-        _INSERT_TOKEN, {"registration_id": registration.id, "token_hash": hashed, "created_at": context.now}
-    )
+    await _store_token(await session.connection(), registration.id, hashed, context.now)
     return token
 
 
+async def _store_token(connection: AsyncConnection, registration_id: int, hashed: str, now: dt.datetime) -> None:
+    await connection.execute(
+        _INSERT_TOKEN, {"registration_id": registration_id, "token_hash": hashed, "created_at": now}
+    )
+
+
 async def _insert_registration(
-    session: AsyncSession, event: Event, checked: CheckedRegistration, *, status: RegistrationStatus, now: dt.datetime
+    session: AsyncSession,
+    event: Event,
+    checked: CheckedRegistration,
+    *,
+    status: RegistrationStatus,
+    now: dt.datetime,
+    token_hash: str,
 ) -> Registration | None:
-    """Write a new registration and count it in the event's counters, returning it as a persistent object of the
-    session, as if it had been loaded (later changes to it are flushed as usual); None, and nothing written, when
-    the address holds an active registration for the event already."""
+    """Write a new registration, count it in the event's counters and store its manage link's ``token_hash``,
+    returning it as a persistent object of the session, as if it had been loaded (later changes to it are flushed
+    as usual); None, and nothing written, when the address holds an active registration for the event already."""
     values: dict[str, Any] = {
         "event_id": event.id,
         "status": status,
@@ -453,23 +488,25 @@ async def _insert_registration(
     # The invitation keeps the event's UID: a new one must outrank the cancellation of an earlier one. A
     # confirmation carries the invitation, whose raised sequence the INSERT writes at once.
     raised = int(status is RegistrationStatus.CONFIRMED)
-    written = (await connection.execute(_INSERT_REGISTRATION, {**values, "sequence_raised": raised})).one_or_none()
+    counter, count = counted_in(event, status, checked.seats) or (None, None)
+    in_one = connection.dialect.name == "postgresql"  # SQLite has no data-modifying WITH queries
+    statement = _REGISTER_IN_ONE_STATEMENT[counter] if in_one else _INSERT_REGISTRATION
+    parameters = {f"new_{name}": value for name, value in values.items()}
+    parameters |= {"sequence_raised": raised, "token_hash": token_hash, "event_id": event.id, "value": count}
+    written = (await connection.execute(statement, parameters)).one_or_none()
     if written is None:
         return None
     registration = Registration(id=written.id, calendar_sequence=written.calendar_sequence, **values)
     make_transient_to_detached(registration)  # every column is set, so nothing is left to load
     session.add(registration)
-    if (counted := counted_in(event, status, registration.seats)) is not None:
-        await _set_counter(connection, event, *counted)
-    note_change(session.sync_session, {"registrations", "events"})
+    if not in_one:
+        if counter is not None:
+            await connection.execute(_SET_COUNTER[counter], {"event_id": event.id, "value": count})
+        await _store_token(connection, registration.id, token_hash, now)
+    if counter is not None:
+        set_committed_value(event, counter, count)  # the loaded event matches, and no flush writes it again
+    note_change(session.sync_session, {"registrations", "events", "manage_tokens"})
     return registration
-
-
-async def _set_counter(connection: AsyncConnection, event: Event, name: str, value: int) -> None:
-    """Write one of the event's counters (under its lock), and set the loaded event's value to match without
-    marking it changed, so no flush writes it again."""
-    await connection.execute(_SET_COUNTER[name], {"event_id": event.id, "value": value})
-    set_committed_value(event, name, value)
 
 
 async def waitlist_position(session: AsyncSession, registration: Registration) -> int | None:
