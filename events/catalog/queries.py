@@ -157,15 +157,14 @@ def holds_lock(session: AsyncSession, event_id: uuid.UUID) -> bool:
 # Built once (on first use, when every mapper is known) and run with parameters: putting a statement and its
 # loader options together costs more than running it, and these run on every registration and event page.
 @cache
-def _public_event_statement(*, lock: bool) -> Select[Event]:
+def _public_event_statement() -> Select[Event]:
     # Not a draft: a plain comparison, which SQLAlchemy compiles once, where an IN list is expanded every time.
-    statement = _with_everything_shown(
+    return _with_everything_shown(
         select(Event).where(
             Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)
         ),
         single=True,
     )
-    return statement.with_for_update(of=Event).execution_options(populate_existing=True) if lock else statement
 
 
 @cache
@@ -174,17 +173,11 @@ def _event_statement() -> Select[Event]:
     return statement.execution_options(populate_existing=True)
 
 
-async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str, *, lock: bool = False) -> Event:
-    """A published or cancelled event by its slug; drafts and unknown slugs are simply not found.
-
-    ``lock``: the same statement takes the event's lock for the rest of the transaction (PostgreSQL: FOR UPDATE
-    OF its row; SQLite's write transaction holds the database's one write lock already), for registering.
-    """
-    event = (await session.scalars(_public_event_statement(lock=lock), {"slug": slug})).unique().one_or_none()
+async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: str) -> Event:
+    """A published or cancelled event by its slug; drafts and unknown slugs are simply not found."""
+    event = (await session.scalars(_public_event_statement(), {"slug": slug})).unique().one_or_none()
     if event is None:
         raise NotFound()
-    if lock:
-        lock_in_session(session, event.id)
     _attach([event], catalogue)
     return event
 

@@ -99,8 +99,8 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     sent = from_json(body)
     slug = request.path_params["slug"]
     questions = await questions_before_lock(session, slug, request.app.state.question_cache)
-    # Read under its lock: registering decides on its seats, and reading it twice would cost a round trip.
-    event = await get_public_event(session, await load_catalogue(session), slug, lock=True)
+    # Read before its lock, which register() takes reading again only what it decides on.
+    event = await get_public_event(session, await load_catalogue(session), slug)
     outcome = await register(
         session,
         event_id=event.id,

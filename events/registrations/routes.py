@@ -127,7 +127,7 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     await rate_limit(request)
     catalogue = await load_catalogue(session)
     questions = await questions_before_lock(session, request.path_params["slug"], request.app.state.question_cache)
-    event = await get_public_event(session, catalogue, request.path_params["slug"], lock=True)
+    event = await get_public_event(session, catalogue, request.path_params["slug"])
     sent = from_form(form, questions.questions)
     values = {
         **{key: form.get(key) for key in form},

@@ -96,6 +96,7 @@ def manage_url(base_url: str, token: str, language: str | None = None) -> str:
 # What registering decides on: read again under the lock, so no other transaction can change it meanwhile.
 LOCKED_COLUMNS = [
     "status",
+    "deleted_at",
     "capacity",
     "confirmed_seats",
     "waitlist_length",
@@ -110,6 +111,13 @@ LOCKED_COLUMNS = [
     "starts_at",
     "sequence",
 ]
+# A Core statement: loading the event's object (with its texts) under the lock would keep every other registration
+# for the event waiting while the ORM builds it, several times longer than this read takes.
+_READ_UNDER_LOCK = (
+    select(*(Event.__table__.c[name] for name in LOCKED_COLUMNS), Event.updated_at)
+    .where(Event.id == bindparam("event_id"))
+    .with_for_update()
+)
 
 
 async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Event | None = None) -> Locked:
@@ -121,10 +129,24 @@ async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Even
     """
     catalogue = await load_catalogue(session)
     event = loaded if loaded is not None else await load_event(session, catalogue, event_id)
-    if not holds_lock(session, event_id):  # read under the lock already (get_public_event(lock=True)), or not
-        await session.refresh(event, LOCKED_COLUMNS, with_for_update=True)
+    if not holds_lock(session, event_id):
+        await _lock_and_read_again(session, catalogue, event)
         lock_in_session(session, event_id)
     return Locked(event, catalogue)
+
+
+async def _lock_and_read_again(session: AsyncSession, catalogue: Catalogue, event: Event) -> None:
+    """Take the event's lock and read again what decisions rest on. An event whose ``updated_at`` moved since it
+    was loaded (an organiser's edit, which takes the same lock, moves it) is loaded again, now under the lock, so
+    that what the participant is told matches what was decided."""
+    row = (await (await session.connection()).execute(_READ_UNDER_LOCK, {"event_id": event.id})).one_or_none()
+    if row is None:
+        raise NotFound()
+    if row.updated_at != event.updated_at:
+        await load_event(session, catalogue, event.id)  # the same object, every attribute read afresh
+        return
+    for name in LOCKED_COLUMNS:
+        set_committed_value(event, name, row._mapping[name])
 
 
 async def add_question(

@@ -431,7 +431,7 @@ async def test_more_capacity_promotes_the_waiting_list_at_once(client, session):
     assert (await client.get(f"/api/v1/registrations/{token_of(answers[2])}")).json()["status"] == "confirmed"
 
 
-async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number_of_statements(
+async def test_registering_reads_the_event_before_its_lock_and_its_counts_under_it_in_a_fixed_number_of_statements(
     client, session, count_statements
 ):
     event = await open_event(session)
@@ -440,23 +440,62 @@ async def test_registering_reads_the_event_once_under_its_lock_in_a_fixed_number
     counter = count_statements()
     assert (await post(client, event, person(2))).status_code == 201
     statements = [" ".join(statement.split()) for statement in counter.statements]
-    reads_of_the_event = [statement for statement in statements if " FROM events" in statement]
-    reads_of_the_event = [statement for statement in reads_of_the_event if "JOIN questions" not in statement]
-    assert len(reads_of_the_event) == 1, reads_of_the_event
-    if session.bind.dialect.name == "postgresql":
-        assert reads_of_the_event[0].endswith("FOR UPDATE OF events")
-    # The questions are read before the lock is taken, so that no other registration waits for them.
-    questions = next(number for number, statement in enumerate(statements) if "JOIN questions" in statement)
-    assert questions < statements.index(reads_of_the_event[0])
-    # Cities and categories (cached per process outside tests), the event's questions, the event; the registration
-    # (unless the address is registered already, in the same statement), the counter, its manage link (on
-    # PostgreSQL all three in the registration's statement) and its confirmation mail.
+    postgresql = session.bind.dialect.name == "postgresql"
+
+    def first(*words: str) -> int:
+        found = [number for number, statement in enumerate(statements) if all(word in statement for word in words)]
+        assert len(found) == 1, (words, statements)
+        return found[0]
+
+    # The event with its texts, read once and before the lock: while the lock is held every other registration
+    # for the event waits, so under it only what registering decides on is read again, by a plain Core statement.
+    whole = first("FROM events", "JOIN event_translations")
+    locked = first("events.confirmed_seats", "events.updated_at", "FROM events WHERE events.id =")
+    assert whole < locked and "FOR UPDATE" not in statements[whole]
+    assert statements[locked].endswith("FOR UPDATE") or not postgresql
+    assert first("JOIN questions") < locked
+    # Cities and categories (cached per process outside tests), the event's questions (also cached), the event, its
+    # lock; the registration (unless the address is registered already, in the same statement), the counter, its
+    # manage link (on PostgreSQL all three in the registration's statement) and its confirmation mail.
     work = [statement for statement in statements if "SAVEPOINT" not in statement]
-    if session.bind.dialect.name == "postgresql":
-        assert len(work) == 6, "\n".join(work)
-        assert re.search(r"INSERT INTO registrations .*INSERT INTO manage_tokens .*UPDATE events SET", work[4])
+    if postgresql:
+        assert len(work) == 7, "\n".join(work)
+        assert re.search(r"INSERT INTO registrations .*INSERT INTO manage_tokens .*UPDATE events SET", work[5])
     else:
-        assert len(work) == 8, "\n".join(work)
+        assert len(work) == 9, "\n".join(work)
+
+
+async def test_an_event_changed_before_its_lock_is_read_again_under_it(client, session, sessionmaker):
+    """The event is loaded before its lock; an organiser's change committed in between (which moves updated_at)
+    must reach the confirmation, so the event is loaded again once the lock is held."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    import events.registrations.api as api
+    from events.catalog.models import Event
+    from events.catalog.queries import get_public_event as read_event
+
+    event = await open_event(session)
+    await session.commit()
+
+    async def read_then_rename(session_of_request, catalogue, slug):
+        loaded = await read_event(session_of_request, catalogue, slug)
+        async with sessionmaker() as other:  # the organiser, committing before the registration locks the event
+            query = select(Event).where(Event.id == event.id).options(selectinload(Event.translations))
+            changed = await other.scalar(query)
+            changed.translations["en"].title = "Moved to the town hall"
+            changed.updated_at = NOW + dt.timedelta(minutes=1)
+            await other.commit()
+        return loaded
+
+    original = api.get_public_event
+    api.get_public_event = read_then_rename
+    try:
+        answer = await post(client, event, person(1))
+    finally:
+        api.get_public_event = original
+    assert answer.status_code == 201
+    assert answer.json()["event"]["title"] == "Moved to the town hall"
 
 
 async def test_registering_changes_nothing_of_the_event_but_its_counters(client, session):
