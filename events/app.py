@@ -20,7 +20,7 @@ from events.feeds.index import FeedIndex
 from events.feeds.service import ChunkCache, FragmentCache
 from events.jobs import build_worker
 from events.logs import configure_logging, flush_logs
-from events.registrations.service import QuestionCache
+from events.registrations.service import EventCache, QuestionCache
 from events.routes import all_routes
 from events.secrets_store import resolve_secret_key
 from events.settings import Settings
@@ -88,6 +88,7 @@ def create_app(
     app.state.answer_cache = AnswerCache(settings.page_cache_mb * 1024 * 1024)
     app.state.catalogue_cache = CatalogueCache(data_version.catalogue_token if settings.page_cache_mb else _never)
     app.state.question_cache = QuestionCache(data_version.questions_token if settings.page_cache_mb else _never)
+    app.state.event_cache = EventCache()
     app.state.rate_limiter = limiter_for(settings)
     app.state.feed_index = FeedIndex()
     app.state.feed_fragments = FragmentCache()

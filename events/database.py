@@ -115,9 +115,11 @@ def make_sessionmaker(bind: Any) -> async_sessionmaker[AsyncSession]:
 
 def keep_out_of_session(session: AsyncSession, loaded: Iterable[object]) -> None:
     """Detach objects just loaded that a process-wide cache will share with later sessions, which only read them.
-    Left in the session, its rollback would expire them, and once it closed nobody could read them again."""
+    Left in the session, its rollback would expire them, and once it closed nobody could read them again. (One
+    detached already, with another that cascades to it, is left as it is.)"""
     for item in loaded:
-        session.expunge(item)
+        if item in session:
+            session.expunge(item)
 
 
 AfterCommit = Callable[[], Awaitable[None]]

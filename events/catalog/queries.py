@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.event import listens_for
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from events.catalog.filters import Cursor, EventFilters
@@ -180,6 +181,19 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
         raise NotFound()
     _attach([event], catalogue)
     return event
+
+
+def detached_copy(loaded: Event, catalogue: Catalogue) -> Event:
+    """A copy of a fully loaded event, in no session, for one unit of work: column values of its own (registering
+    sets the seat counts it read under the lock), the very same translations, venue, source and changed dates
+    (which are only read), and the cities and categories of ``catalogue``."""
+    copy = Event(**{attribute.key: getattr(loaded, attribute.key) for attribute in sa_inspect(Event).column_attrs})
+    make_transient_to_detached(copy)  # as if loaded: every column is set, and nothing counts as changed
+    for name in ("venue", "source", "changes"):
+        set_committed_value(copy, name, getattr(loaded, name))
+    set_committed_value(copy, "translations", list(loaded.translations.values()))  # a collection keyed by language
+    _attach([copy], catalogue)
+    return copy
 
 
 async def load_event(session: AsyncSession, catalogue: Catalogue, event_id: uuid.UUID) -> Event:

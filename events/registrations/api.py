@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from events.catalog.models import Event
-from events.catalog.queries import get_public_event, load_catalogue, load_event
+from events.catalog.queries import load_catalogue, load_event
 from events.errors import FieldError, InvalidFields
 from events.i18n import N_, pick_text
 from events.registrations.errors import AlreadyRegistered
@@ -20,6 +20,7 @@ from events.registrations.routes import PRIVATE_HEADERS, service_context
 from events.registrations.service import (
     cancel_registration,
     change_registration,
+    event_before_lock,
     find_by_token,
     manage_url,
     questions_before_lock,
@@ -100,7 +101,7 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     slug = request.path_params["slug"]
     questions = await questions_before_lock(session, slug, request.app.state.question_cache)
     # Read before its lock, which register() takes reading again only what it decides on.
-    event = await get_public_event(session, await load_catalogue(session), slug)
+    event = await event_before_lock(session, await load_catalogue(session), slug, request.app.state.event_cache)
     outcome = await register(
         session,
         event_id=event.id,

@@ -30,6 +30,7 @@ from events.registrations.service import (
     answers_for_display,
     cancel_registration,
     change_registration,
+    event_before_lock,
     find_by_token,
     questions_before_lock,
     questions_of,
@@ -127,7 +128,7 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     await rate_limit(request)
     catalogue = await load_catalogue(session)
     questions = await questions_before_lock(session, request.path_params["slug"], request.app.state.question_cache)
-    event = await get_public_event(session, catalogue, request.path_params["slug"])
+    event = await event_before_lock(session, catalogue, request.path_params["slug"], request.app.state.event_cache)
     sent = from_form(form, questions.questions)
     values = {
         **{key: form.get(key) for key in form},
@@ -144,22 +145,28 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
                 questions=questions,
             )
     except InvalidInput as error:
+        shown = await get_public_event(session, catalogue, request.path_params["slug"])  # as it stands now
         return await _form_page(
-            request, session, catalogue, event, values=values, errors=field_errors(request, error), status_code=422
+            request, session, catalogue, shown, values=values, errors=field_errors(request, error), status_code=422
         )
     except PlatformError as error:
+        shown = await get_public_event(session, catalogue, request.path_params["slug"])
         return await _form_page(
             request,
             session,
             catalogue,
-            event,
+            shown,
             values=values,
             problem=error_message(request, error),
             status_code=error.status,
         )
     if outcome.already_registered:
         view = present_event(
-            event, catalogue, request.state.language, now=now(request), base_url=request.app.state.settings.base_url
+            outcome.locked.event,
+            catalogue,
+            request.state.language,
+            now=now(request),
+            base_url=request.app.state.settings.base_url,
         )
         return render(request, "registrations/already.html", {"view": view}, headers=PRIVATE_HEADERS)
     return RedirectResponse(f"/r/{outcome.token}?done=registered", status_code=303, headers=PRIVATE_HEADERS)

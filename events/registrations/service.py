@@ -26,7 +26,15 @@ from events.cache import note_change
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
-from events.catalog.queries import Catalogue, holds_lock, load_catalogue, load_event, lock_in_session
+from events.catalog.queries import (
+    Catalogue,
+    detached_copy,
+    get_public_event,
+    holds_lock,
+    load_catalogue,
+    load_event,
+    lock_in_session,
+)
 from events.database import UTCDateTime, keep_out_of_session
 from events.errors import Moment, NotFound
 from events.feeds.ical import feed_event
@@ -120,6 +128,56 @@ _READ_UNDER_LOCK = (
 )
 
 
+class EventCache:
+    """Events as registering last loaded them, kept per process: registering needs the whole event (its texts,
+    venue and changed dates, for its answer and its mail), and the ORM's building it cost more than anything else
+    a registration does before the lock. A kept event serves while its ``updated_at`` and ``sequence`` are the
+    database's: every change to what it shows moves one of them (the feeds' fragment cache relies on the same),
+    and the event's lock reads them again. The kept objects belong to no session and are only read; each
+    registration gets a copy of its own (``catalog.queries.detached_copy``)."""
+
+    MAX_EVENTS = 4096  # a safeguard: registrations are open for a few dozen events at a time
+
+    def __init__(self) -> None:
+        self._kept: dict[uuid.UUID, Event] = {}
+
+    def get(self, event_id: uuid.UUID, updated_at: dt.datetime, sequence: int) -> Event | None:
+        kept = self._kept.get(event_id)
+        if kept is None or kept.updated_at != updated_at or kept.sequence != sequence:
+            return None
+        return kept
+
+    def keep(self, event: Event) -> None:
+        if len(self._kept) >= self.MAX_EVENTS:
+            self._kept.clear()
+        self._kept[event.id] = event
+
+
+# Which public event has the slug, and its version: one Core statement, much cheaper than loading the event.
+_PUBLIC_EVENT_VERSION = select(Event.id, Event.updated_at, Event.sequence).where(
+    Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)
+)
+
+
+async def event_before_lock(
+    session: AsyncSession, catalogue: Catalogue, slug: str, cache: EventCache | None = None
+) -> Event:
+    """The published or cancelled event with this slug, for registering, which takes its lock next: a copy of the
+    one ``cache`` keeps while it is current, else loaded (and kept). Drafts and unknown slugs are not found."""
+    if cache is None:
+        return await get_public_event(session, catalogue, slug)
+    found = (await (await session.connection()).execute(_PUBLIC_EVENT_VERSION, {"slug": slug})).one_or_none()
+    if found is None:
+        raise NotFound()
+    kept = cache.get(found.id, found.updated_at, found.sequence)
+    if kept is None:
+        kept = await load_event(session, catalogue, found.id)
+        graph = [kept, kept.venue, kept.source, *kept.translations.values(), *kept.changes]
+        keep_out_of_session(session, [item for item in graph if item is not None])
+        cache.keep(kept)
+    return detached_copy(kept, catalogue)
+
+
 async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Event | None = None) -> Locked:
     """Load the event, then take its lock for the rest of the transaction and read its seat counts afresh.
 
@@ -130,23 +188,23 @@ async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Even
     catalogue = await load_catalogue(session)
     event = loaded if loaded is not None else await load_event(session, catalogue, event_id)
     if not holds_lock(session, event_id):
-        await _lock_and_read_again(session, catalogue, event)
+        event = await _lock_and_read_again(session, catalogue, event)
         lock_in_session(session, event_id)
     return Locked(event, catalogue)
 
 
-async def _lock_and_read_again(session: AsyncSession, catalogue: Catalogue, event: Event) -> None:
-    """Take the event's lock and read again what decisions rest on. An event whose ``updated_at`` moved since it
-    was loaded (an organiser's edit, which takes the same lock, moves it) is loaded again, now under the lock, so
-    that what the participant is told matches what was decided."""
+async def _lock_and_read_again(session: AsyncSession, catalogue: Catalogue, event: Event) -> Event:
+    """Take the event's lock and read again what decisions rest on. An event whose ``updated_at`` or ``sequence``
+    moved since it was loaded (an organiser's edit, which takes the same lock, moves them) is loaded again, now
+    under the lock, so that what the participant is told matches what was decided."""
     row = (await (await session.connection()).execute(_READ_UNDER_LOCK, {"event_id": event.id})).one_or_none()
     if row is None:
         raise NotFound()
-    if row.updated_at != event.updated_at:
-        await load_event(session, catalogue, event.id)  # the same object, every attribute read afresh
-        return
+    if row.updated_at != event.updated_at or row.sequence != event.sequence:
+        return await load_event(session, catalogue, event.id)  # into the session, every attribute read afresh
     for name in LOCKED_COLUMNS:
         set_committed_value(event, name, row._mapping[name])
+    return event
 
 
 async def add_question(

@@ -447,16 +447,18 @@ async def test_registering_reads_the_event_before_its_lock_and_its_counts_under_
         assert len(found) == 1, (words, statements)
         return found[0]
 
-    # The event with its texts, read once and before the lock: while the lock is held every other registration
-    # for the event waits, so under it only what registering decides on is read again, by a plain Core statement.
-    whole = first("FROM events", "JOIN event_translations")
+    # The event with its texts was loaded by the first registration, before the lock, and is kept while its version
+    # holds: every other registration for the event waits while the lock is held, so under it only what
+    # registering decides on is read again, by a plain Core statement.
+    assert not [statement for statement in statements if "JOIN event_translations" in statement]
+    version = first("events.id, events.updated_at, events.sequence", "WHERE events.slug =")
     locked = first("events.confirmed_seats", "events.updated_at", "FROM events WHERE events.id =")
-    assert whole < locked and "FOR UPDATE" not in statements[whole]
+    assert version < locked and "FOR UPDATE" not in statements[version]
     assert statements[locked].endswith("FOR UPDATE") or not postgresql
     assert first("JOIN questions") < locked
-    # Cities and categories (cached per process outside tests), the event's questions (also cached), the event, its
-    # lock; the registration (unless the address is registered already, in the same statement), the counter, its
-    # manage link (on PostgreSQL all three in the registration's statement) and its confirmation mail.
+    # Cities and categories (cached per process outside tests), the event's questions (also cached), the event's
+    # version, its lock; the registration (unless the address is registered already, in the same statement), the
+    # counter, its manage link (on PostgreSQL all three in the registration's statement) and its confirmation mail.
     work = [statement for statement in statements if "SAVEPOINT" not in statement]
     if postgresql:
         assert len(work) == 7, "\n".join(work)
@@ -465,21 +467,23 @@ async def test_registering_reads_the_event_before_its_lock_and_its_counts_under_
         assert len(work) == 9, "\n".join(work)
 
 
-async def test_an_event_changed_before_its_lock_is_read_again_under_it(client, session, sessionmaker):
-    """The event is loaded before its lock; an organiser's change committed in between (which moves updated_at)
-    must reach the confirmation, so the event is loaded again once the lock is held."""
+async def test_an_event_changed_before_its_lock_is_read_again_under_it(client, session, sessionmaker, count_statements):
+    """The event is loaded (or taken from the process's cache) before its lock; an organiser's change committed in
+    between (which moves updated_at) must reach the confirmation, so the event is loaded again once the lock is
+    held."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
     import events.registrations.api as api
     from events.catalog.models import Event
-    from events.catalog.queries import get_public_event as read_event
 
     event = await open_event(session)
     await session.commit()
+    assert (await post(client, event, person(1))).status_code == 201  # the event is kept from here on
+    read_event = api.event_before_lock
 
-    async def read_then_rename(session_of_request, catalogue, slug):
-        loaded = await read_event(session_of_request, catalogue, slug)
+    async def read_then_rename(*arguments, **options):
+        loaded = await read_event(*arguments, **options)
         async with sessionmaker() as other:  # the organiser, committing before the registration locks the event
             query = select(Event).where(Event.id == event.id).options(selectinload(Event.translations))
             changed = await other.scalar(query)
@@ -488,14 +492,22 @@ async def test_an_event_changed_before_its_lock_is_read_again_under_it(client, s
             await other.commit()
         return loaded
 
-    original = api.get_public_event
-    api.get_public_event = read_then_rename
+    api.event_before_lock = read_then_rename
     try:
-        answer = await post(client, event, person(1))
+        answer = await post(client, event, person(2))
     finally:
-        api.get_public_event = original
+        api.event_before_lock = read_event
     assert answer.status_code == 201
     assert answer.json()["event"]["title"] == "Moved to the town hall"
+    counter = count_statements()
+    later = await post(client, event, person(3))  # the kept event is old now: loaded again before the lock
+    assert later.json()["event"]["title"] == "Moved to the town hall"
+    statements = [" ".join(statement.split()) for statement in counter.statements]
+    whole = [number for number, statement in enumerate(statements) if "JOIN event_translations" in statement]
+    locked = [
+        number for number, statement in enumerate(statements) if "events.updated_at FROM events WHERE" in statement
+    ]
+    assert len(whole) == len(locked) == 1 and whole[0] < locked[0]
 
 
 async def test_registering_changes_nothing_of_the_event_but_its_counters(client, session):
