@@ -184,9 +184,9 @@ async def get_public_event(session: AsyncSession, catalogue: Catalogue, slug: st
 
 
 def detached_copy(loaded: Event, catalogue: Catalogue) -> Event:
-    """A copy of a fully loaded event, in no session, for one unit of work: column values of its own (registering
-    sets the seat counts it read under the lock), the very same translations, venue, source and changed dates
-    (which are only read), and the cities and categories of ``catalogue``."""
+    """A copy of a fully loaded event, in no session, for one unit of work: attributes of its own (registering sets
+    the seat counts it read under the lock; JSON values are shared, and only read), the very same translations,
+    venue, source and changed dates (only read), and the cities and categories of ``catalogue``."""
     copy = Event(**{attribute.key: getattr(loaded, attribute.key) for attribute in sa_inspect(Event).column_attrs})
     make_transient_to_detached(copy)  # as if loaded: every column is set, and nothing counts as changed
     for name in ("venue", "source", "changes"):

@@ -333,8 +333,8 @@ async def register(
     questions: EventQuestions | None = None,
 ) -> Outcome:
     """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval.
-    ``loaded``: the event as the caller already loaded it (with its texts), to be locked without reading it again,
-    or read under its lock already; ``questions``: its questions, when the caller has them."""
+    ``loaded``: the event as the caller already has it (with its texts, as ``event_before_lock`` gives it), to be
+    locked without reading it whole again; ``questions``: its questions, when the caller has them."""
     if questions is not None and questions.event_id == event_id:
         asked = questions.questions
     else:
@@ -469,8 +469,8 @@ def _insert_unless_registered() -> Insert:
     the invitation's sequence on from the address's earlier registrations: one statement, where looking first
     would take a round trip more while the event is locked. RETURNING gives the id and the sequence.
 
-    Its parameters are the columns' names with ``new_`` in front: an UPDATE of the events in the
-    same statement would otherwise set every column of theirs whose name a parameter has (status, created_at)."""
+    Its parameters are the columns' names with ``new_`` in front: an UPDATE of the events in the same statement
+    (PostgreSQL) would otherwise set every column of theirs whose name a parameter has (status, created_at)."""
     table = Registration.__table__
     given = [column for column in table.c if column.name not in ("id", "calendar_sequence")]
     same_person = (table.c.event_id == bindparam("new_event_id")) & (table.c.email_key == bindparam("new_email_key"))
