@@ -187,7 +187,9 @@ def detached_copy(loaded: Event, catalogue: Catalogue) -> Event:
     """A copy of a fully loaded event, in no session, for one unit of work: attributes of its own (registering sets
     the seat counts it read under the lock; JSON values are shared, and only read), the very same translations,
     venue, source and changed dates (only read), and the cities and categories of ``catalogue``."""
-    copy = Event(**{attribute.key: getattr(loaded, attribute.key) for attribute in sa_inspect(Event).column_attrs})
+    mapper = sa_inspect(Event)
+    copy = mapper.class_manager.new_instance()  # as the ORM makes the objects it loads: no constructor, no events
+    copy.__dict__.update({key: loaded.__dict__[key] for key in mapper.column_attrs.keys()})
     make_transient_to_detached(copy)  # as if loaded: every column is set, and nothing counts as changed
     for name in ("venue", "source", "changes"):
         set_committed_value(copy, name, getattr(loaded, name))

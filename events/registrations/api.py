@@ -20,8 +20,8 @@ from events.registrations.routes import PRIVATE_HEADERS, service_context
 from events.registrations.service import (
     cancel_registration,
     change_registration,
-    event_before_lock,
     find_by_token,
+    lock_public_event,
     manage_url,
     questions_before_lock,
     register,
@@ -100,8 +100,8 @@ async def api_register(request: Request, session: AsyncSession) -> Response:
     sent = from_json(body)
     slug = request.path_params["slug"]
     questions = await questions_before_lock(session, slug, request.app.state.question_cache)
-    # Read before its lock, which register() takes reading again only what it decides on.
-    event = await event_before_lock(session, await load_catalogue(session), slug, request.app.state.event_cache)
+    # Locked at once, by one statement: the event itself comes from the process's cache.
+    event = await lock_public_event(session, await load_catalogue(session), slug, request.app.state.event_cache)
     outcome = await register(
         session,
         event_id=event.id,

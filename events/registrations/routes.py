@@ -30,8 +30,8 @@ from events.registrations.service import (
     answers_for_display,
     cancel_registration,
     change_registration,
-    event_before_lock,
     find_by_token,
+    lock_public_event,
     questions_before_lock,
     questions_of,
     register,
@@ -128,7 +128,7 @@ async def registration_submit(request: Request, session: AsyncSession) -> Respon
     await rate_limit(request)
     catalogue = await load_catalogue(session)
     questions = await questions_before_lock(session, request.path_params["slug"], request.app.state.question_cache)
-    event = await event_before_lock(session, catalogue, request.path_params["slug"], request.app.state.event_cache)
+    event = await lock_public_event(session, catalogue, request.path_params["slug"], request.app.state.event_cache)
     sent = from_form(form, questions.questions)
     values = {
         **{key: form.get(key) for key in form},

@@ -29,7 +29,6 @@ from events.catalog.presenters import present_event
 from events.catalog.queries import (
     Catalogue,
     detached_copy,
-    get_public_event,
     holds_lock,
     load_catalogue,
     load_event,
@@ -153,29 +152,36 @@ class EventCache:
         self._kept[event.id] = event
 
 
-# Which public event has the slug, and its version: one Core statement, much cheaper than loading the event.
-_PUBLIC_EVENT_VERSION = select(Event.id, Event.updated_at, Event.sequence).where(
-    Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)
+# The public event with the slug, its lock, and what registering decides on: one Core statement, much cheaper
+# than loading the event, which registering takes from the process's EventCache.
+_LOCK_PUBLIC_EVENT = (
+    select(Event.id, *(Event.__table__.c[name] for name in LOCKED_COLUMNS), Event.updated_at)
+    .where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None))
+    .with_for_update()
 )
 
 
-async def event_before_lock(
-    session: AsyncSession, catalogue: Catalogue, slug: str, cache: EventCache | None = None
-) -> Event:
-    """The published or cancelled event with this slug, for registering, which takes its lock next: a copy of the
-    one ``cache`` keeps while it is current, else loaded (and kept). Drafts and unknown slugs are not found."""
-    if cache is None:
-        return await get_public_event(session, catalogue, slug)
-    found = (await (await session.connection()).execute(_PUBLIC_EVENT_VERSION, {"slug": slug})).one_or_none()
-    if found is None:
+async def lock_public_event(session: AsyncSession, catalogue: Catalogue, slug: str, cache: EventCache) -> Event:
+    """The published or cancelled event with this slug, locked for the rest of the transaction, for registering.
+
+    One statement takes the lock and reads what registering decides on, with the event's ``updated_at`` and
+    ``sequence``: while those are the ones of the event ``cache`` keeps, registering gets a copy of it; otherwise
+    the event is loaded (under the lock, which happens only after it changed) and kept. Drafts and unknown slugs
+    are not found."""
+    row = (await (await session.connection()).execute(_LOCK_PUBLIC_EVENT, {"slug": slug})).one_or_none()
+    if row is None:
         raise NotFound()
-    kept = cache.get(found.id, found.updated_at, found.sequence)
+    lock_in_session(session, row.id)
+    kept = cache.get(row.id, row.updated_at, row.sequence)
     if kept is None:
-        kept = await load_event(session, catalogue, found.id)
+        kept = await load_event(session, catalogue, row.id)
         graph = [kept, kept.venue, kept.source, *kept.translations.values(), *kept.changes]
         keep_out_of_session(session, [item for item in graph if item is not None])
         cache.keep(kept)
-    return detached_copy(kept, catalogue)
+    event = detached_copy(kept, catalogue)
+    for name in LOCKED_COLUMNS:
+        set_committed_value(event, name, row._mapping[name])
+    return event
 
 
 async def lock_event(session: AsyncSession, event_id: uuid.UUID, *, loaded: Event | None = None) -> Locked:
@@ -333,8 +339,8 @@ async def register(
     questions: EventQuestions | None = None,
 ) -> Outcome:
     """Register a person (or a delegation): confirmed, on the waiting list, or awaiting approval.
-    ``loaded``: the event as the caller already has it (with its texts, as ``event_before_lock`` gives it), to be
-    locked without reading it whole again; ``questions``: its questions, when the caller has them."""
+    ``loaded``: the event as the caller already has it (with its texts), to be locked without reading it whole
+    again, or locked already (``lock_public_event``); ``questions``: its questions, when the caller has them."""
     if questions is not None and questions.event_id == event_id:
         asked = questions.questions
     else:
