@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from sqlalchemy import event
@@ -183,6 +183,39 @@ class SQLiteCommits:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+Key = TypeVar("Key")
+Kept = TypeVar("Kept")
+
+
+class KeptWhileCurrent(Generic[Key, Kept]):
+    """Values kept per process while a data version holds (``token``: ``DataVersion.group_token`` for a group of
+    RARELY_CHANGED tables), all thrown away when it moves. Kept values are shared by sessions, which only read
+    them (load them, then ``database.keep_out_of_session``). A token of None means the version cannot be trusted
+    (PostgreSQL not listening, or the cache turned off): nothing is served or kept."""
+
+    MAX_ENTRIES = 4096  # a safeguard: the busy paths read a few dozen (events open for registration)
+
+    def __init__(self, token: Callable[[], tuple[int, ...] | None]) -> None:
+        self.token = token
+        self._kept_token: tuple[int, ...] | None = None
+        self._kept: dict[Key, Kept] = {}
+
+    def get(self, key: Key) -> tuple[tuple[int, ...] | None, Kept | None]:
+        """The current token, and the value kept for ``key`` under it (None if none); pass the token to ``keep``."""
+        token = self.token()
+        if token is None or token != self._kept_token:
+            return token, None
+        return token, self._kept.get(key)
+
+    def keep(self, token: tuple[int, ...] | None, key: Key, value: Kept) -> None:
+        """Keep a value read after ``get`` gave ``token``: under a token that has moved on since, it is never served."""
+        if token is None:
+            return
+        if token != self._kept_token or len(self._kept) >= self.MAX_ENTRIES:
+            self._kept_token, self._kept = token, {}
+        self._kept[key] = value
 
 
 class DataVersion:

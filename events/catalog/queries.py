@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from events.cache import KeptWhileCurrent
 from events.catalog.filters import Cursor, EventFilters
 from events.catalog.models import LONG_SPAN, Category, City, Event, EventStatus, EventTranslation
 from events.catalog.recurrence import event_occurrences
@@ -47,23 +48,9 @@ class Catalogue:
         object.__setattr__(self, "category_by_id", {category.id: category for category in self.categories})
 
 
-class CatalogueCache:
-    """Cities and categories kept per process while their own version holds (events/cache.py)."""
-
-    def __init__(self, token: Callable[[], tuple[int, ...] | None]) -> None:
-        self.token = token
-        self._kept: tuple[tuple[int, ...], Catalogue] | None = None
-
-    def get(self) -> tuple[tuple[int, ...] | None, Catalogue | None]:
-        token = self.token()
-        kept = self._kept
-        if token is not None and kept is not None and kept[0] == token:
-            return token, kept[1]
-        return token, None
-
-    def keep(self, token: tuple[int, ...] | None, catalogue: Catalogue) -> None:
-        if token is not None:
-            self._kept = (token, catalogue)
+# Cities and categories kept per process while their own version holds (events/cache.py); one entry.
+CatalogueCache = KeptWhileCurrent[str, Catalogue]
+THE_CATALOGUE = "catalogue"
 
 
 def use_catalogue_cache(session: AsyncSession, cache: CatalogueCache) -> None:
@@ -81,14 +68,14 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     if cached is not None:
         return cached
     shared: CatalogueCache | None = session.info.get("catalogue_cache")
-    token, catalogue = shared.get() if shared is not None else (None, None)
+    token, catalogue = shared.get(THE_CATALOGUE) if shared is not None else (None, None)
     if catalogue is None:
         cities = (await session.scalars(select(City).order_by(City.position, City.slug))).all()
         categories = (await session.scalars(select(Category).order_by(Category.position, Category.slug))).all()
         catalogue = Catalogue(cities, categories)
         if shared is not None and token is not None:
             keep_out_of_session(session, [*cities, *categories])
-            shared.keep(token, catalogue)
+            shared.keep(token, THE_CATALOGUE, catalogue)
     session.info["catalogue"] = catalogue
     return catalogue
 

@@ -13,16 +13,29 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Integer, Select, String, Update, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Integer,
+    Select,
+    String,
+    Update,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from events.cache import note_change
+from events.cache import KeptWhileCurrent, note_change
 from events.catalog.availability import RegistrationState, registration_state, registration_window, seats_left
 from events.catalog.models import Event, EventStatus, WaitlistRule
 from events.catalog.presenters import present_event
@@ -118,13 +131,32 @@ LOCKED_COLUMNS = [
     "starts_at",
     "sequence",
 ]
-# A Core statement: loading the event's object (with its texts) under the lock would keep every other registration
-# for the event waiting while the ORM builds it, several times longer than this read takes.
-_READ_UNDER_LOCK = (
-    select(*(Event.__table__.c[name] for name in LOCKED_COLUMNS), Event.updated_at)
-    .where(Event.id == bindparam("event_id"))
-    .with_for_update()
+
+
+def _read_under_lock(*where: ColumnElement[bool]) -> Select[Any]:
+    """The event's lock, with what decisions rest on and the event's version, in one Core statement: loading the
+    event's object (with its texts) under the lock would keep every other registration for the event waiting while
+    the ORM builds it, several times longer than this read takes."""
+    columns = [Event.__table__.c[name] for name in LOCKED_COLUMNS]
+    return select(Event.id, *columns, Event.updated_at).where(*where).with_for_update()
+
+
+_LOCK_BY_ID = _read_under_lock(Event.id == bindparam("event_id"))
+# For registering: the public event with the slug (the event itself comes from the process's EventCache).
+_LOCK_PUBLIC_EVENT = _read_under_lock(
+    Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None)
 )
+
+
+def _version(event: Any) -> tuple[dt.datetime, int]:
+    """What moves whenever anything an event shows changes (the feeds' fragment cache relies on the same): of a
+    loaded event, or of the row read under its lock."""
+    return event.updated_at, event.sequence
+
+
+def _take_locked_values(event: Event, row: Any) -> None:
+    for name in LOCKED_COLUMNS:
+        set_committed_value(event, name, row._mapping[name])
 
 
 class EventCache:
@@ -140,25 +172,14 @@ class EventCache:
     def __init__(self) -> None:
         self._kept: dict[uuid.UUID, Event] = {}
 
-    def get(self, event_id: uuid.UUID, updated_at: dt.datetime, sequence: int) -> Event | None:
+    def get(self, event_id: uuid.UUID, version: tuple[dt.datetime, int]) -> Event | None:
         kept = self._kept.get(event_id)
-        if kept is None or kept.updated_at != updated_at or kept.sequence != sequence:
-            return None
-        return kept
+        return kept if kept is not None and _version(kept) == version else None
 
     def keep(self, event: Event) -> None:
         if len(self._kept) >= self.MAX_EVENTS:
             self._kept.clear()
         self._kept[event.id] = event
-
-
-# The public event with the slug, its lock, and what registering decides on: one Core statement, much cheaper
-# than loading the event, which registering takes from the process's EventCache.
-_LOCK_PUBLIC_EVENT = (
-    select(Event.id, *(Event.__table__.c[name] for name in LOCKED_COLUMNS), Event.updated_at)
-    .where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT, Event.deleted_at.is_(None))
-    .with_for_update()
-)
 
 
 async def lock_public_event(session: AsyncSession, catalogue: Catalogue, slug: str, cache: EventCache) -> Event:
@@ -172,15 +193,14 @@ async def lock_public_event(session: AsyncSession, catalogue: Catalogue, slug: s
     if row is None:
         raise NotFound()
     lock_in_session(session, row.id)
-    kept = cache.get(row.id, row.updated_at, row.sequence)
+    kept = cache.get(row.id, _version(row))
     if kept is None:
         kept = await load_event(session, catalogue, row.id)
         graph = [kept, kept.venue, kept.source, *kept.translations.values(), *kept.changes]
         keep_out_of_session(session, [item for item in graph if item is not None])
         cache.keep(kept)
     event = detached_copy(kept, catalogue)
-    for name in LOCKED_COLUMNS:
-        set_committed_value(event, name, row._mapping[name])
+    _take_locked_values(event, row)
     return event
 
 
@@ -203,13 +223,12 @@ async def _lock_and_read_again(session: AsyncSession, catalogue: Catalogue, even
     """Take the event's lock and read again what decisions rest on. An event whose ``updated_at`` or ``sequence``
     moved since it was loaded (an organiser's edit, which takes the same lock, moves them) is loaded again, now
     under the lock, so that what the participant is told matches what was decided."""
-    row = (await (await session.connection()).execute(_READ_UNDER_LOCK, {"event_id": event.id})).one_or_none()
+    row = (await (await session.connection()).execute(_LOCK_BY_ID, {"event_id": event.id})).one_or_none()
     if row is None:
         raise NotFound()
-    if row.updated_at != event.updated_at or row.sequence != event.sequence:
+    if _version(row) != _version(event):
         return await load_event(session, catalogue, event.id)  # into the session, every attribute read afresh
-    for name in LOCKED_COLUMNS:
-        set_committed_value(event, name, row._mapping[name])
+    _take_locked_values(event, row)
     return event
 
 
@@ -277,30 +296,9 @@ class EventQuestions:
     questions: list[Question]
 
 
-class QuestionCache:
-    """The events' questions kept per process, by slug, while the questions' own version holds (events/cache.py):
-    every registration checks its answers against them, and only an organiser's edit changes them. The objects
-    are shared by sessions, which only read them."""
-
-    MAX_EVENTS = 4096  # a safeguard: registrations are open for a few dozen events at a time
-
-    def __init__(self, token: Callable[[], tuple[int, ...] | None]) -> None:
-        self.token = token
-        self._kept_token: tuple[int, ...] | None = None
-        self._by_slug: dict[str, EventQuestions] = {}
-
-    def get(self, slug: str) -> tuple[tuple[int, ...] | None, EventQuestions | None]:
-        token = self.token()
-        if token is None or token != self._kept_token:
-            return token, None
-        return token, self._by_slug.get(slug)
-
-    def keep(self, token: tuple[int, ...] | None, slug: str, found: EventQuestions) -> None:
-        if token is None:
-            return
-        if token != self._kept_token or len(self._by_slug) >= self.MAX_EVENTS:
-            self._kept_token, self._by_slug = token, {}
-        self._by_slug[slug] = found
+# The events' questions kept per process, by slug, while the questions' own version holds (events/cache.py): every
+# registration checks its answers against them, and only an organiser's edit changes them.
+QuestionCache = KeptWhileCurrent[str, EventQuestions]
 
 
 # The event's id comes along even when it has no questions: the outer join gives it one row without a question.
